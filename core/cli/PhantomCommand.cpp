@@ -1,0 +1,13 @@
+#include "Command.h"
+
+#include "common/Error.h"
+
+namespace ks::cli {
+
+// Placeholder until the owning area implements it.
+int phantomCommand(const std::vector<std::string>&, Io)
+{
+    throw Error("This command is not available in this build yet");
+}
+
+} // namespace ks::cli

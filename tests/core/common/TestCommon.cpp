@@ -1,0 +1,91 @@
+// Box geometry, Dice, progress nesting and CLI argument parsing.
+#include "cli/Args.h"
+#include "common/Box.h"
+#include "common/Error.h"
+#include "common/Image.h"
+#include "common/Progress.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace ks;
+
+class TestCommon : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void diceOfHandComputedBoxes()
+    {
+        // 10×10 at origin vs 10×10 shifted by 5 in x: overlap 50, Dice = 100/200.
+        QCOMPARE(dice(Box{0, 0, 10, 10}, Box{5, 0, 10, 10}), 0.5);
+        QCOMPARE(dice(Box{0, 0, 10, 10}, Box{0, 0, 10, 10}), 1.0);
+        QCOMPARE(dice(Box{0, 0, 10, 10}, Box{20, 20, 5, 5}), 0.0);
+        // 4×4 inside 8×8: 2·16/(16+64) = 0.4
+        QCOMPARE(dice(Box{2, 2, 4, 4}, Box{0, 0, 8, 8}), 0.4);
+        QCOMPARE(iou(Box{0, 0, 10, 10}, Box{5, 0, 10, 10}), 50.0 / 150.0);
+        QCOMPARE(dice(Box{}, Box{}), 0.0);
+    }
+
+    void rotatedBoundingBox()
+    {
+        RotatedBox r{50, 40, 20, 10, 0};
+        QCOMPARE(r.boundingBox(), (Box{40, 35, 20, 10}));
+        r.angleDeg = 90;
+        const Box b = r.boundingBox();
+        QVERIFY(std::abs(b.x - 45) < 1e-9 && std::abs(b.width - 10) < 1e-9);
+        QVERIFY(std::abs(b.y - 30) < 1e-9 && std::abs(b.height - 20) < 1e-9);
+        // 30°: width = l·cos + w·sin
+        r.angleDeg = 30;
+        const double expect = 20 * std::cos(M_PI / 6) + 10 * std::sin(M_PI / 6);
+        QVERIFY(std::abs(r.boundingBox().width - expect) < 1e-9);
+        // positive angle lifts the right end (screen y down)
+        const auto c = r.corners();
+        QVERIFY(c[1][1] < c[0][1]);
+    }
+
+    void subProgressMapsAndCancels()
+    {
+        struct Recorder : Progress
+        {
+            double last = -1;
+            bool keepGoing = true;
+            bool report(double f, const std::string&) override { last = f; return keepGoing; }
+        } rec;
+        SubProgress sub(rec, 0.5, 0.7);
+        QVERIFY(sub.report(0.5, "half"));
+        QCOMPARE(rec.last, 0.6);
+        rec.keepGoing = false;
+        QVERIFY_THROWS_EXCEPTION(Cancelled, sub.step(1.0, "end"));
+    }
+
+    void gray8ConvertsColourAndSixteenBit()
+    {
+        Image img;
+        img.frames.push_back(cv::Mat(2, 2, CV_16UC1, cv::Scalar(1000)));
+        img.frames[0].at<uint16_t>(0, 0) = 0;
+        img.windowCenter = 500;
+        img.windowWidth = 1000;
+        const cv::Mat g = img.gray8(0);
+        QCOMPARE(g.type(), CV_8UC1);
+        QCOMPARE(int(g.at<uchar>(0, 0)), 0);
+        QCOMPARE(int(g.at<uchar>(1, 1)), 255);
+        QVERIFY_THROWS_EXCEPTION(Error, img.gray8(1));
+    }
+
+    void argsParseOptionsAndRejectUnknown()
+    {
+        const cli::Args a({"in.dcm", "--json", "--count", "5", "--caffe", "a.prototxt", "b.caffemodel"},
+                          {{"json", 0}, {"count", 1}, {"caffe", 2}});
+        QVERIFY(a.has("json"));
+        QCOMPARE(a.integer("count", 0), 5);
+        QCOMPARE(a.values("caffe").size(), size_t(2));
+        QCOMPARE(a.positional().front(), std::string("in.dcm"));
+        QVERIFY_THROWS_EXCEPTION(Error, cli::Args({"--bogus"}, {{"json", 0}}));
+        QVERIFY_THROWS_EXCEPTION(Error, cli::Args({"--count"}, {{"count", 1}}));
+        QVERIFY_THROWS_EXCEPTION(Error, cli::Args({"--count", "x"}, {{"count", 1}}).integer("count", 0));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommon)
+#include "TestCommon.moc"
