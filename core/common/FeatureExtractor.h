@@ -1,17 +1,17 @@
 #pragma once
 /// \file FeatureExtractor.h
 /// A feature set for candidate boxes (Haar, CaffeNet fc7, SqueezeNet pooled features).
-/// CONTRACT shared by the Haar and CNN feature code and the classifier.
+/// CONTRACT shared by the Haar features (ks_detect), the CNN features (ks_cnn) and the classifier.
 
-#include "common/Box.h"
-#include "common/Progress.h"
+#include "Box.h"
+#include "Progress.h"
 
 #include <opencv2/core.hpp>
 
 #include <string>
 #include <vector>
 
-namespace ks::detect {
+namespace ks {
 
 /// Not thread-safe unless an implementation says so: use one instance per thread.
 class FeatureExtractor
@@ -30,4 +30,4 @@ public:
                             Progress& progress = NullProgress::instance()) = 0;
 };
 
-} // namespace ks::detect
+} // namespace ks
