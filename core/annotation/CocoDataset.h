@@ -23,6 +23,11 @@ struct CocoImage
     std::optional<double> pixelSpacingMm;
     std::string patientId;           ///< optional "patient_id" (for splits by patient); else empty
     int frame = 0;                   ///< optional "frame" (0-based) for multi-frame files
+    /// Optional "pixel_spacing_y_mm": row spacing when it differs from pixelSpacingMm (column).
+    std::optional<double> pixelSpacingYMm;
+    std::string sopInstanceUid;      ///< optional "sop_instance_uid"
+    std::string patientName;         ///< optional "patient_name" (written only when set)
+    std::string patientBirthDate;    ///< optional "patient_birth_date" (written only when set)
 };
 
 struct CocoAnnotation
@@ -34,6 +39,7 @@ struct CocoAnnotation
     std::optional<RotatedBox> rotated;
     std::string author;              ///< optional extension
     std::string status;              ///< optional extension
+    std::string source;              ///< optional extension "source" (manual/imported/from-model)
 };
 
 /// Value type. Not synchronised.
@@ -42,6 +48,9 @@ struct CocoDataset
     std::string jsonPath;            ///< absolute path of the file it was read from ("" if built)
     std::vector<CocoImage> images;
     std::vector<CocoAnnotation> annotations;
+    /// Category names in id order (id = index + 1 when written). Read from "categories"; save()
+    /// adds any name used by an annotation but missing here.
+    std::vector<std::string> categories;
 
     /// Reads and validates a COCO file; file names are resolved against `imageRoot`, or the
     /// JSON's folder when empty. \throws ks::Error naming the file and what is wrong.
