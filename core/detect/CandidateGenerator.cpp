@@ -1,0 +1,213 @@
+#include "CandidateGenerator.h"
+
+#include "common/Error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+using nlohmann::json;
+
+namespace ks::detect {
+
+namespace {
+SizeRange spread(const std::vector<SizedBox>& boxes, bool mm, double margin)
+{
+    SizeRange r{1e300, 0, 1e300, 0, 1e300, 0};
+    for (const auto& b : boxes) {
+        const double w = b.box.width * (mm ? b.mmPerPixelX : 1.0);
+        const double h = b.box.height * (mm ? b.mmPerPixelY : 1.0);
+        r.wMin = std::min(r.wMin, w);
+        r.wMax = std::max(r.wMax, w);
+        r.hMin = std::min(r.hMin, h);
+        r.hMax = std::max(r.hMax, h);
+        r.aspectMin = std::min(r.aspectMin, h / w);
+        r.aspectMax = std::max(r.aspectMax, h / w);
+    }
+    r.wMin /= 1 + margin;
+    r.hMin /= 1 + margin;
+    r.aspectMin /= 1 + margin;
+    r.wMax *= 1 + margin;
+    r.hMax *= 1 + margin;
+    r.aspectMax *= 1 + margin;
+    return r;
+}
+
+json rangeJson(const SizeRange& r)
+{
+    return {{"w", {r.wMin, r.wMax}}, {"h", {r.hMin, r.hMax}}, {"aspect", {r.aspectMin, r.aspectMax}}};
+}
+
+SizeRange rangeFrom(const json& j)
+{
+    SizeRange r;
+    if (j.is_null())
+        return r;
+    r.wMin = j.at("w")[0];
+    r.wMax = j.at("w")[1];
+    r.hMin = j.at("h")[0];
+    r.hMax = j.at("h")[1];
+    r.aspectMin = j.at("aspect")[0];
+    r.aspectMax = j.at("aspect")[1];
+    return r;
+}
+
+std::string describe(const SizeRange& r, const char* unit)
+{
+    std::ostringstream s;
+    s.precision(3);
+    s << "width " << r.wMin << "-" << r.wMax << " " << unit << ", height " << r.hMin << "-" << r.hMax << " " << unit;
+    return s.str();
+}
+} // namespace
+
+SizeModel SizeModel::learn(const TargetPreset& preset, const std::vector<SizedBox>& boxes)
+{
+    std::vector<SizedBox> valid;
+    for (const auto& b : boxes)
+        if (!b.box.isEmpty())
+            valid.push_back(b);
+    if (valid.empty())
+        throw Error("No training boxes to learn candidate sizes from", "Annotate at least one image");
+    const double margin = preset.trainingMargin;
+    SizeModel m;
+    m.m_px = spread(valid, false, margin);
+    const bool calibrated = std::all_of(valid.begin(), valid.end(),
+                                        [](const SizedBox& b) { return b.mmPerPixelX > 0 && b.mmPerPixelY > 0; });
+    if (calibrated) {
+        SizeRange mm = spread(valid, true, margin);
+        if (preset.hasSizes()) {
+            const auto p = preset.axisAlignedRangeMm();
+            SizeRange cut = mm;
+            cut.wMin = std::max(mm.wMin, p[0]);
+            cut.wMax = std::min(mm.wMax, p[1]);
+            cut.hMin = std::max(mm.hMin, p[2]);
+            cut.hMax = std::min(mm.hMax, p[3]);
+            if (cut.isEmpty()) {
+                SizeRange pr{p[0], p[1], p[2], p[3], 0, 1e9};
+                throw Error("The training boxes (" + describe(mm, "mm") + ") do not overlap the sizes preset '"
+                                + preset.name + "' allows (" + describe(pr, "mm") + ")",
+                            "Use a preset for this structure, or the 'data' preset");
+            }
+            mm = cut;
+        }
+        m.m_mm = mm;
+    }
+    return m;
+}
+
+SizeRange SizeModel::pixelRange(const Calibration& c) const
+{
+    if (hasMm() && c.isCalibrated()) {
+        SizeRange r = m_mm;
+        r.wMin /= c.mmPerPixelX;
+        r.wMax /= c.mmPerPixelX;
+        r.hMin /= c.mmPerPixelY;
+        r.hMax /= c.mmPerPixelY;
+        const double k = c.mmPerPixelX / c.mmPerPixelY; // aspect in pixels = aspect in mm * (dx/dy)
+        r.aspectMin *= k;
+        r.aspectMax *= k;
+        return r;
+    }
+    return m_px;
+}
+
+std::string SizeModel::toJson() const
+{
+    json j;
+    j["mm"] = hasMm() ? rangeJson(m_mm) : json();
+    j["px"] = rangeJson(m_px);
+    return j.dump();
+}
+
+SizeModel SizeModel::fromJson(const std::string& text)
+{
+    try {
+        const json j = json::parse(text);
+        SizeModel m;
+        m.m_mm = rangeFrom(j.at("mm"));
+        m.m_px = rangeFrom(j.at("px"));
+        return m;
+    } catch (const json::exception& e) {
+        throw Error(std::string("Malformed candidate size model: ") + e.what(), "Retrain the model",
+                    Error::Kind::Corrupt);
+    }
+}
+
+std::vector<double> CandidateGenerator::geometricSteps(double lo, double hi, double ratio)
+{
+    if (!(lo > 0) || hi < lo)
+        return {};
+    if (hi <= lo * 1.0001)
+        return {lo};
+    const int n = std::max(1, static_cast<int>(std::ceil(std::log(hi / lo) / std::log(std::max(ratio, 1.001)) - 1e-9)));
+    std::vector<double> out;
+    for (int i = 0; i <= n; ++i)
+        out.push_back(lo * std::pow(hi / lo, static_cast<double>(i) / n));
+    return out;
+}
+
+std::vector<Box> CandidateGenerator::sweep(const Box& region, const SizeRange& range, double strideFraction,
+                                           double scaleRatio)
+{
+    std::vector<Box> out;
+    if (region.isEmpty() || range.isEmpty() || !(strideFraction > 0))
+        return out;
+    const auto widths = geometricSteps(std::min(range.wMin, region.width), std::min(range.wMax, region.width), scaleRatio);
+    const auto heights = geometricSteps(std::min(range.hMin, region.height), std::min(range.hMax, region.height), scaleRatio);
+    for (double w : widths)
+        for (double h : heights) {
+            const double a = h / w;
+            if (a < range.aspectMin * (1 - 1e-9) || a > range.aspectMax * (1 + 1e-9))
+                continue;
+            const double sx = std::max(1.0, strideFraction * w), sy = std::max(1.0, strideFraction * h);
+            const int nx = static_cast<int>(std::floor((region.width - w) / sx + 1e-9)) + 1;
+            const int ny = static_cast<int>(std::floor((region.height - h) / sy + 1e-9)) + 1;
+            // centre the grid in the region
+            const double x0 = region.x + (region.width - w - (nx - 1) * sx) / 2;
+            const double y0 = region.y + (region.height - h - (ny - 1) * sy) / 2;
+            for (int iy = 0; iy < ny; ++iy)
+                for (int ix = 0; ix < nx; ++ix)
+                    out.push_back(Box{x0 + ix * sx, y0 + iy * sy, w, h});
+        }
+    return out;
+}
+
+std::vector<Box> CandidateGenerator::generate(const Box& region, const SizeRange& range, const CandidateConfig& config)
+{
+    if (config.targetCount <= 0)
+        return sweep(region, range, config.strideFraction, config.scaleRatio);
+    // The count falls monotonically (up to rounding) with the stride: bisect on log(stride).
+    double lo = 0.01, hi = 1.0;
+    auto count = [&](double f) { return sweep(region, range, f, config.scaleRatio).size(); };
+    if (count(hi) >= static_cast<size_t>(config.targetCount))
+        return sweep(region, range, hi, config.scaleRatio);
+    for (int i = 0; i < 30; ++i) {
+        const double mid = std::sqrt(lo * hi);
+        if (count(mid) > static_cast<size_t>(config.targetCount))
+            lo = mid;
+        else
+            hi = mid;
+        if (hi / lo < 1.01)
+            break;
+    }
+    return sweep(region, range, hi, config.scaleRatio);
+}
+
+std::vector<Box> CandidateGenerator::forFrame(int width, int height, const Calibration& calibration,
+                                              const SizeModel& sizes, const CandidateConfig& config)
+{
+    Box region{0, 0, static_cast<double>(width), static_cast<double>(height)};
+    if (calibration.fieldOfView && !calibration.fieldOfView->isEmpty()) {
+        const Box& f = *calibration.fieldOfView;
+        const double x0 = std::max(0.0, f.x), y0 = std::max(0.0, f.y);
+        const double x1 = std::min<double>(width, f.right()), y1 = std::min<double>(height, f.bottom());
+        if (x1 > x0 && y1 > y0)
+            region = Box{x0, y0, x1 - x0, y1 - y0};
+    }
+    return generate(region, sizes.pixelRange(calibration), config);
+}
+
+} // namespace ks::detect

@@ -1,0 +1,84 @@
+#pragma once
+/// \file CandidateGenerator.h
+/// Candidate boxes: the field of view swept with overlapping axis-aligned boxes whose sizes come
+/// from a target preset (mm) intersected with the spread of the training boxes.
+
+#include "TargetPreset.h"
+
+#include "common/Box.h"
+#include "common/Calibration.h"
+
+#include <string>
+#include <vector>
+
+namespace ks::detect {
+
+/// How densely to sweep. Value type.
+struct CandidateConfig
+{
+    int targetCount = 2000;      ///< > 0: choose the stride so that a frame gets about this many boxes
+    double strideFraction = 0.1; ///< position step as a fraction of the box size (used when targetCount == 0)
+    double scaleRatio = 1.15;    ///< ratio between neighbouring widths (and heights)
+};
+
+/// Ranges of box width, height (pixels or mm) and aspect (height / width). Value type.
+struct SizeRange
+{
+    double wMin = 0, wMax = 0, hMin = 0, hMax = 0;
+    double aspectMin = 0, aspectMax = 1e9;
+    bool isEmpty() const { return !(wMin > 0 && wMax >= wMin && hMin > 0 && hMax >= hMin && aspectMax >= aspectMin); }
+};
+
+/// A training box with the pixel size of its image (0 when uncalibrated).
+struct SizedBox
+{
+    Box box;
+    double mmPerPixelX = 0;
+    double mmPerPixelY = 0;
+};
+
+/// Candidate sizes learnt from a preset and training boxes. Value type; thread-safe.
+class SizeModel
+{
+public:
+    SizeModel() = default;
+    /// \param boxes the training ground truth (at least one)
+    /// \throws ks::Error when there are no boxes, or when the preset and the training boxes do
+    ///         not overlap at all (says which sizes each allows)
+    static SizeModel learn(const TargetPreset& preset, const std::vector<SizedBox>& boxes);
+
+    /// The pixel size range for an image with this calibration: the mm range converted with the
+    /// image's own pixel size, or the training boxes' pixel range when uncalibrated.
+    SizeRange pixelRange(const Calibration& calibration) const;
+
+    const SizeRange& mmRange() const { return m_mm; }       ///< empty when training was uncalibrated
+    const SizeRange& pixelRangeUncalibrated() const { return m_px; }
+    bool hasMm() const { return !m_mm.isEmpty(); }
+
+    std::string toJson() const;
+    static SizeModel fromJson(const std::string& text);
+
+private:
+    SizeRange m_mm;
+    SizeRange m_px;
+};
+
+/// Stateless; thread-safe.
+class CandidateGenerator
+{
+public:
+    /// Boxes inside `region` (the field of view clipped to the frame) with sizes in `range`
+    /// (pixels). Deterministic order: by width, height, then row-major position.
+    static std::vector<Box> generate(const Box& region, const SizeRange& range, const CandidateConfig& config);
+
+    /// Boxes for one frame: region = calibration.fieldOfView ∩ frame (or the whole frame).
+    static std::vector<Box> forFrame(int width, int height, const Calibration& calibration,
+                                     const SizeModel& sizes, const CandidateConfig& config);
+
+    /// Boxes at a fixed stride fraction (no target count).
+    static std::vector<Box> sweep(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio);
+    /// Geometric steps from lo to hi (both included) with neighbouring ratio <= ratio.
+    static std::vector<double> geometricSteps(double lo, double hi, double ratio);
+};
+
+} // namespace ks::detect

@@ -1,0 +1,58 @@
+#pragma once
+/// \file CnnBackend.h
+/// The detector's thin adapter to ks_cnn: builds, imports, fine-tunes (NA/PA/FA), saves and
+/// loads the CNN feature extractors. Builds without ks_cnn compile a stub whose available() is
+/// false and whose other functions throw a clear ks::Error.
+
+#include "AnnotatedFrame.h"
+#include "Labeler.h"
+
+#include "common/FeatureExtractor.h"
+#include "common/Progress.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ks::detect {
+
+/// Value type.
+struct CnnConfig
+{
+    std::string backbone = "caffenet";   ///< "caffenet" or "squeezenet"
+    std::string prototxt;                ///< Caffe deploy prototxt ("" = no import)
+    std::string caffemodel;              ///< Caffe weights ("" = no import: "no ImageNet transfer")
+    double learningRate = 1e-3;
+    int epochs = 5;
+    unsigned seed = 1;
+    bool fastPath = true;                ///< conv once per frame + RoI pooling (else per patch, as the paper)
+};
+
+/// What a trained CNN feature set was made of (for the manifest and every output).
+struct CnnInfo
+{
+    std::string backbone;
+    std::string weights;          ///< description: "Caffe import of ..." or "no ImageNet transfer ..."
+    std::string weightsChecksum;  ///< of the imported weights file (sha256) or "" when none
+    bool transfer = false;
+    std::string fineTuning;       ///< summary of the fine-tuning (epochs, best epoch) or "none (NA)"
+};
+
+/// Stateless; thread-safe as far as ks_cnn is (each call builds its own network).
+class CnnBackend
+{
+public:
+    static bool available();
+    /// Builds the backbone, imports the weights if given, fine-tunes it for `mode` ("na", "pa",
+    /// "fa") on the labelled boxes of the frames, and returns its feature extractor.
+    static std::unique_ptr<FeatureExtractor> train(const std::string& mode, const CnnConfig& config,
+                                                   const std::vector<AnnotatedFrame>& frames,
+                                                   const std::vector<std::vector<LabelledBox>>& labels,
+                                                   CnnInfo& info, Progress& progress = NullProgress::instance());
+    /// Writes the extractor's network to `path` (an extractor made by train() or load()).
+    static void save(const FeatureExtractor& extractor, const std::string& path);
+    /// Reads a network written by save(). \throws ks::Error for a missing or damaged file.
+    static std::unique_ptr<FeatureExtractor> load(const std::string& path, const std::string& backbone, bool fastPath);
+};
+
+} // namespace ks::detect

@@ -1,0 +1,38 @@
+// Compiled instead of CnnBackend.cpp when ks_cnn is not part of the build.
+#include "CnnBackend.h"
+
+#include "common/Error.h"
+
+namespace ks::detect {
+
+namespace {
+[[noreturn]] void unavailable()
+{
+    throw Error("The CNN methods (na, pa, fa, hybrid) are not available in this build",
+                "Use --methods haar, or build KidneyScope with ks_cnn", Error::Kind::Unsupported);
+}
+} // namespace
+
+bool CnnBackend::available()
+{
+    return false;
+}
+
+std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string&, const CnnConfig&,
+                                                    const std::vector<AnnotatedFrame>&,
+                                                    const std::vector<std::vector<LabelledBox>>&, CnnInfo&, Progress&)
+{
+    unavailable();
+}
+
+void CnnBackend::save(const FeatureExtractor&, const std::string&)
+{
+    unavailable();
+}
+
+std::unique_ptr<FeatureExtractor> CnnBackend::load(const std::string&, const std::string&, bool)
+{
+    unavailable();
+}
+
+} // namespace ks::detect

@@ -1,0 +1,90 @@
+#pragma once
+/// \file Detector.h
+/// Detection as in the paper: score every candidate with a feature set's GBM, keep those
+/// classified positive (p ≥ 0.5), return the most likely; if none is positive, the best one
+/// flagged low-confidence. Hybrid averages the Haar-GBM and FA-GBM likelihoods per candidate.
+
+#include "CandidateGenerator.h"
+#include "GbmClassifier.h"
+#include "Method.h"
+
+#include "common/Box.h"
+#include "common/Calibration.h"
+#include "common/FeatureExtractor.h"
+#include "common/Progress.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ks::detect {
+
+/// The answer for one frame. Value type.
+struct Detection
+{
+    Box box;                    ///< pixels
+    double likelihood = 0;      ///< the GBM probability (hybrid: the mean of two)
+    bool lowConfidence = false; ///< no candidate was classified positive
+    std::string method;         ///< "haar", ..., "hybrid"
+    int candidateCount = 0;
+    int positiveCount = 0;      ///< candidates with likelihood ≥ 0.5
+    double seconds = 0;         ///< wall time of candidates + features + scoring
+};
+
+/// A feature extractor and the GBM trained on its features.
+struct FeatureSet
+{
+    std::string name;                            ///< "haar", "na", "pa", "fa"
+    std::unique_ptr<FeatureExtractor> extractor;
+    GbmClassifier gbm;
+};
+
+/// A trained detector: candidate sizes plus one FeatureSet per trained feature set. Move-only.
+/// Not thread-safe (feature extractors keep state); use one per thread.
+class Detector
+{
+public:
+    Detector(SizeModel sizes, CandidateConfig candidates);
+
+    void addFeatureSet(FeatureSet set);
+    bool hasFeatureSet(const std::string& name) const { return m_sets.count(name) > 0; }
+    FeatureSet& featureSet(const std::string& name);
+    std::vector<std::string> featureSetNames() const;
+    /// Methods whose feature sets are all present, in Table 1 order.
+    std::vector<Method> methods() const;
+
+    const SizeModel& sizes() const { return m_sizes; }
+    const CandidateConfig& candidateConfig() const { return m_config; }
+    void setCandidateConfig(const CandidateConfig& c) { m_config = c; }
+
+    /// Candidate boxes of a frame (its field of view, sizes converted with its calibration).
+    std::vector<Box> candidates(const cv::Mat& gray8, const Calibration& calibration) const;
+
+    /// GBM likelihood of every box for each requested feature set (each computed once).
+    std::map<std::string, std::vector<float>> scoreSets(const cv::Mat& gray8, const std::vector<Box>& boxes,
+                                                        const std::vector<std::string>& sets,
+                                                        Progress& progress = NullProgress::instance());
+    /// Likelihoods of a method from per-set scores (hybrid: the mean of haar and fa).
+    static std::vector<float> combine(Method method, const std::map<std::string, std::vector<float>>& setScores);
+
+    /// Full detection on one frame. \throws ks::Error when the method was not trained or the
+    /// frame yields no candidates (frame smaller than the smallest box).
+    Detection detect(Method method, const cv::Mat& gray8, const Calibration& calibration,
+                     Progress& progress = NullProgress::instance());
+
+    /// The paper's decision rule on scored boxes. \throws ks::Error (Internal) when empty.
+    static Detection choose(const std::vector<Box>& boxes, const std::vector<float>& likelihoods);
+
+    /// Per pixel, the maximum likelihood of the candidates covering it (0 where none), CV_32F of
+    /// `size`. Computed on cells of `cell` pixels and scaled up (nearest), so that it stays cheap.
+    static cv::Mat likelihoodMap(cv::Size size, const std::vector<Box>& boxes, const std::vector<float>& likelihoods,
+                                 int cell = 4);
+
+private:
+    SizeModel m_sizes;
+    CandidateConfig m_config;
+    std::map<std::string, FeatureSet> m_sets;
+};
+
+} // namespace ks::detect

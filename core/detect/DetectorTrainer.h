@@ -1,0 +1,61 @@
+#pragma once
+/// \file DetectorTrainer.h
+/// Training per the paper: candidates of each training frame, labels by Dice, features per
+/// feature set, one GBM per feature set.
+
+#include "AnnotatedFrame.h"
+#include "CandidateGenerator.h"
+#include "CnnBackend.h"
+#include "Detector.h"
+#include "GbmClassifier.h"
+#include "Labeler.h"
+#include "Method.h"
+#include "TargetPreset.h"
+
+#include "common/Progress.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ks::detect {
+
+/// Everything that decides a training run. Value type.
+struct TrainConfig
+{
+    TargetPreset preset = TargetPreset::dataOnly();
+    CandidateConfig candidates;
+    LabelConfig labels;
+    GbmParams gbm;
+    int haarCount = 2000;
+    std::vector<Method> methods{Method::Haar};
+    CnnConfig cnn;
+};
+
+/// Figures of a training run. Value type.
+struct TrainReport
+{
+    int frames = 0;
+    double meanCandidates = 0;      ///< per frame
+    double coverage = 0;            ///< share of frames with a candidate of Dice ≥ 0.8 (upper bound of success)
+    double meanBestDice = 0;        ///< mean over frames of the best candidate's Dice (upper bound of mean Dice)
+    int positives = 0;
+    int negatives = 0;
+    std::map<std::string, double> seconds;  ///< per feature set
+    std::map<std::string, CnnInfo> cnn;     ///< per CNN feature set
+};
+
+/// Stateless; thread-safe.
+class DetectorTrainer
+{
+public:
+    /// \throws ks::Error for an empty training set, a frame without ground truth (named), a
+    ///         preset that does not fit the boxes, or CNN methods without ks_cnn; ks::Cancelled
+    static Detector train(const std::vector<AnnotatedFrame>& frames, const TrainConfig& config,
+                          TrainReport* report = nullptr, Progress& progress = NullProgress::instance());
+
+    /// The feature sets the methods need, in training order (haar first).
+    static std::vector<std::string> featureSetsFor(const std::vector<Method>& methods);
+};
+
+} // namespace ks::detect

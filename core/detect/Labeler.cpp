@@ -1,0 +1,40 @@
+#include "Labeler.h"
+
+#include <algorithm>
+#include <random>
+
+namespace ks::detect {
+
+std::vector<LabelledBox> Labeler::label(const std::vector<Box>& candidates, const Box& truth,
+                                        const LabelConfig& config, unsigned frameIndex)
+{
+    std::vector<LabelledBox> pos, near, far;
+    for (const auto& c : candidates) {
+        const double d = dice(c, truth);
+        if (d >= config.positiveDice)
+            pos.push_back({c, 1, d});
+        else if (d >= config.nearMissDice)
+            near.push_back({c, 0, d});
+        else
+            far.push_back({c, 0, d});
+    }
+    std::mt19937 rng(config.seed * 7919u + frameIndex);
+    if (pos.empty())
+        pos.push_back({truth, 1, 1.0});
+    if (config.maxPositives > 0 && static_cast<int>(pos.size()) > config.maxPositives) {
+        std::stable_sort(pos.begin(), pos.end(), [](const auto& a, const auto& b) { return a.dice > b.dice; });
+        pos.resize(config.maxPositives);
+    }
+    const size_t wanted = static_cast<size_t>(std::lround(config.negativeRatio * pos.size()));
+    size_t wantNear = std::min(near.size(), static_cast<size_t>(std::lround(config.nearMissShare * wanted)));
+    size_t wantFar = std::min(far.size(), wanted - wantNear);
+    wantNear = std::min(near.size(), wanted - wantFar); // fill from near misses when far ones run out
+    std::shuffle(near.begin(), near.end(), rng);
+    std::shuffle(far.begin(), far.end(), rng);
+    std::vector<LabelledBox> out = pos;
+    out.insert(out.end(), near.begin(), near.begin() + static_cast<long>(wantNear));
+    out.insert(out.end(), far.begin(), far.begin() + static_cast<long>(wantFar));
+    return out;
+}
+
+} // namespace ks::detect

@@ -1,0 +1,41 @@
+#pragma once
+/// \file Labeler.h
+/// Training labels of candidate boxes by Dice with the ground truth (paper: ≥ 0.8 positive),
+/// with negatives sampled at a fixed seed and near misses included on purpose.
+
+#include "common/Box.h"
+
+#include <vector>
+
+namespace ks::detect {
+
+/// Value type.
+struct LabelConfig
+{
+    double positiveDice = 0.8;      ///< Dice ≥ this: positive
+    double nearMissDice = 0.5;      ///< nearMissDice ≤ Dice < positiveDice: near miss (negative)
+    double negativeRatio = 3.0;     ///< negatives per positive
+    double nearMissShare = 0.5;     ///< share of the negatives drawn from the near misses
+    int maxPositives = 60;          ///< per frame (evenly thinned, highest Dice kept first); 0 = all
+    unsigned seed = 7;
+};
+
+struct LabelledBox
+{
+    Box box;
+    int label = 0;    ///< 1 positive, 0 negative
+    double dice = 0;  ///< with the ground truth
+};
+
+/// Stateless; thread-safe.
+class Labeler
+{
+public:
+    /// Labels of one frame's candidates. Deterministic for (candidates, truth, config, frameIndex).
+    /// When no candidate reaches positiveDice the ground-truth box itself is added as the one
+    /// positive, so that every annotated frame teaches the target.
+    static std::vector<LabelledBox> label(const std::vector<Box>& candidates, const Box& truth,
+                                          const LabelConfig& config, unsigned frameIndex = 0);
+};
+
+} // namespace ks::detect
