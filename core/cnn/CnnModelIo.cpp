@@ -1,0 +1,234 @@
+// CnnModel's weight import/export (Caffe through OpenCV dnn, TorchScript, own save/load).
+#include "CnnModel.h"
+
+#include "CnnModelImpl.h"
+#include "common/Error.h"
+
+#include <opencv2/dnn.hpp>
+#include <opencv2/dnn/all_layers.hpp>
+#include <torch/script.h>
+
+#include <filesystem>
+#include <map>
+
+namespace ks::cnn {
+
+namespace {
+
+void requireFile(const std::string& path, const std::string& what)
+{
+    std::error_code ec;
+    if (path.empty() || !std::filesystem::is_regular_file(path, ec))
+        throw Error("The " + what + " '" + path + "' does not exist or is not a file",
+                    "Check the path", Error::Kind::Io);
+}
+
+/// Shape without leading 1s (old Caffe files store 1×1×out×in for fully connected weights).
+std::vector<int64_t> squeezedShape(std::vector<int64_t> shape)
+{
+    while (shape.size() > 1 && shape.front() == 1)
+        shape.erase(shape.begin());
+    return shape;
+}
+
+std::vector<int64_t> matShape(const cv::Mat& m)
+{
+    return squeezedShape(std::vector<int64_t>(m.size.p, m.size.p + m.dims));
+}
+
+std::string archName(Backbone b) { return backboneName(b); }
+
+} // namespace
+
+void CnnModel::importCaffe(const std::string& prototxtPath, const std::string& caffemodelPath)
+{
+    requireFile(prototxtPath, "Caffe prototxt");
+    requireFile(caffemodelPath, "Caffe weights file");
+    const std::string arch = backboneName(backbone());
+    cv::dnn::Net caffe;
+    try {
+        caffe = cv::dnn::readNetFromCaffe(prototxtPath, caffemodelPath);
+    } catch (const cv::Exception& e) {
+        throw Error("Could not read the Caffe model " + prototxtPath + " + " + caffemodelPath + ": " + e.err,
+                    "Give a deploy prototxt and the matching .caffemodel", Error::Kind::InvalidInput);
+    }
+    if (caffe.empty())
+        throw Error("The Caffe model " + prototxtPath + " has no layers", "Give a deploy prototxt");
+
+    // Collect and check everything first so that the model stays unchanged on error.
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> copies;
+    for (const auto& layer : m_impl->net->layers()) {
+        if (!layer.importable) continue;
+        const int id = caffe.getLayerId(layer.caffeName);
+        if (id < 0) {
+            if (layer.classifier) continue;
+            throw Error("The Caffe model has no layer '" + layer.caffeName + "' that the " + arch + " network needs",
+                        "Use the " + arch + " deploy prototxt and caffemodel, or the other --backbone");
+        }
+        cv::Ptr<cv::dnn::Layer> caffeLayer = caffe.getLayer(id);
+        if (caffeLayer->blobs.empty())
+            throw Error("The Caffe layer '" + layer.caffeName + "' has no weights in " + caffemodelPath,
+                        "Give the caffemodel that belongs to this prototxt");
+        const cv::Mat& w = caffeLayer->blobs[0];
+        const auto ours = squeezedShape(layer.weight.sizes().vec());
+        const auto theirs = matShape(w);
+        if (ours != theirs) {
+            if (layer.classifier) continue; // another class count: keep ours, it only serves "prob"
+            throw Error("Caffe layer '" + layer.caffeName + "' has weights of shape " + shapeText(theirs) +
+                            " but the " + arch + " network expects " + shapeText(ours),
+                        "The prototxt/caffemodel do not describe " + arch + ": use matching files or the other --backbone");
+        }
+        if (layer.isConv) {
+            if (auto conv = caffeLayer.dynamicCast<cv::dnn::BaseConvolutionLayer>()) {
+                const bool strideOk = conv->strides.empty() || conv->strides[0] == static_cast<size_t>(layer.stride);
+                const bool padOk = conv->pads_begin.empty() || conv->pads_begin[0] == static_cast<size_t>(layer.pad);
+                if (!strideOk || !padOk)
+                    throw Error("Caffe layer '" + layer.caffeName + "' has stride " +
+                                    (conv->strides.empty() ? std::string("?") : std::to_string(conv->strides[0])) +
+                                    " and pad " +
+                                    (conv->pads_begin.empty() ? std::string("?") : std::to_string(conv->pads_begin[0])) +
+                                    " but the " + arch + " network expects stride " + std::to_string(layer.stride) +
+                                    " and pad " + std::to_string(layer.pad),
+                                "Use the " + arch + " deploy prototxt");
+            }
+        }
+        torch::Tensor bias;
+        if (caffeLayer->blobs.size() > 1) {
+            const cv::Mat& b = caffeLayer->blobs[1];
+            if (static_cast<int64_t>(b.total()) != layer.bias.size(0))
+                throw Error("Caffe layer '" + layer.caffeName + "' has a bias of shape " + shapeText(matShape(b)) +
+                                " but the " + arch + " network expects " + std::to_string(layer.bias.size(0)),
+                            "Use matching prototxt/caffemodel files");
+            bias = matToTensor(b.reshape(1, 1).clone()).flatten();
+        } else {
+            bias = torch::zeros_like(layer.bias);
+        }
+        copies.emplace_back(matToTensor(w).reshape(layer.weight.sizes()), bias);
+    }
+    torch::NoGradGuard noGrad;
+    size_t i = 0;
+    for (auto& layer : m_impl->net->layers()) {
+        if (!layer.importable) continue;
+        if (caffe.getLayerId(layer.caffeName) < 0) continue;
+        if (layer.classifier && matShape(caffe.getLayer(caffe.getLayerId(layer.caffeName))->blobs[0]) !=
+                                    squeezedShape(layer.weight.sizes().vec()))
+            continue;
+        layer.weight.copy_(copies[i].first);
+        layer.bias.copy_(copies[i].second);
+        ++i;
+    }
+    m_impl->transfer = true;
+    m_impl->adaptation = Adaptation::NA;
+    m_impl->source = "ImageNet weights imported from Caffe " + std::filesystem::path(caffemodelPath).filename().string();
+}
+
+void CnnModel::importTorchScript(const std::string& path)
+{
+    requireFile(path, "TorchScript file");
+    const std::string arch = backboneName(backbone());
+    std::map<std::string, torch::Tensor> theirs;
+    try {
+        torch::jit::Module module = torch::jit::load(path);
+        for (const auto& p : module.named_parameters(true))
+            theirs[p.name] = p.value;
+        for (const auto& b : module.named_buffers(true))
+            theirs.emplace(b.name, b.value);
+    } catch (const c10::Error& e) {
+        throw Error("Could not read the TorchScript file " + path + ": " + e.what_without_backtrace(),
+                    "Give a module saved with torch.jit.save / CnnModel::exportTorchScript", Error::Kind::InvalidInput);
+    }
+    std::vector<std::pair<torch::Tensor, torch::Tensor>> copies; // (ours, theirs)
+    bool headCopied = false;
+    for (const auto& p : m_impl->net->named_parameters(true)) {
+        const bool isHead = p.key().rfind("fc8_ks.", 0) == 0;
+        auto it = theirs.find(p.key());
+        if (it == theirs.end()) {
+            if (isHead || p.key().rfind("fc8.", 0) == 0 || p.key().rfind("conv_final.", 0) == 0) continue;
+            throw Error("The TorchScript module has no parameter '" + p.key() + "' that the " + arch + " network needs",
+                        "Export the module with the parameter names of CnnModel::parameterNames()");
+        }
+        if (it->second.sizes() != p.value().sizes())
+            throw Error("TorchScript parameter '" + p.key() + "' has shape " + shapeText(it->second.sizes().vec()) +
+                            " but the " + arch + " network expects " + shapeText(p.value().sizes().vec()),
+                        "Use a module of the same architecture, or the other --backbone");
+        headCopied = headCopied || isHead;
+        copies.emplace_back(p.value(), it->second);
+    }
+    torch::NoGradGuard noGrad;
+    for (auto& [ours, src] : copies)
+        ours.copy_(src.to(torch::kFloat32));
+    m_impl->transfer = true;
+    m_impl->adaptation = Adaptation::NA;
+    m_impl->source = "weights imported from TorchScript " + std::filesystem::path(path).filename().string();
+}
+
+void CnnModel::exportTorchScript(const std::string& path) const
+{
+    auto unit = std::make_shared<torch::jit::CompilationUnit>();
+    torch::jit::Module root(c10::QualifiedName("__torch__.ks." + archName(backbone())), unit, true);
+    for (const auto& layer : m_impl->net->layers()) {
+        torch::jit::Module sub(c10::QualifiedName("__torch__.ks." + layer.torchName), unit, true);
+        sub.register_parameter("weight", layer.weight.detach().clone(), false);
+        sub.register_parameter("bias", layer.bias.detach().clone(), false);
+        root.register_module(layer.torchName, sub);
+    }
+    try {
+        root.save(path);
+    } catch (const c10::Error& e) {
+        throw Error("Could not write " + path + ": " + e.what_without_backtrace(), "Check the folder", Error::Kind::Io);
+    }
+}
+
+void CnnModel::save(const std::string& path) const
+{
+    torch::serialize::OutputArchive archive;
+    m_impl->net->save(archive);
+    archive.write("ks_backbone", c10::IValue(backboneName(backbone())));
+    archive.write("ks_transfer", c10::IValue(m_impl->transfer));
+    archive.write("ks_source", c10::IValue(m_impl->source));
+    archive.write("ks_adaptation", c10::IValue(adaptationName(m_impl->adaptation)));
+    try {
+        archive.save_to(path);
+    } catch (const c10::Error& e) {
+        throw Error("Could not write the network weights to " + path + ": " + e.what_without_backtrace(),
+                    "Check that the folder exists and is writable", Error::Kind::Io);
+    }
+}
+
+void CnnModel::load(const std::string& path)
+{
+    requireFile(path, "network weights file");
+    torch::serialize::InputArchive archive;
+    c10::IValue backboneValue, transfer, source, adaptation;
+    try {
+        archive.load_from(path);
+    } catch (const c10::Error& e) {
+        throw Error("The network weights file " + path + " is damaged or not ours", "Train or export it again",
+                    Error::Kind::Corrupt);
+    }
+    if (!archive.try_read("ks_backbone", backboneValue) || !archive.try_read("ks_transfer", transfer) ||
+        !archive.try_read("ks_source", source) || !archive.try_read("ks_adaptation", adaptation))
+        throw Error("The network weights file " + path + " lacks KidneyScope's header", "Train or export it again",
+                    Error::Kind::Corrupt);
+    if (backboneValue.toStringRef() != backboneName(backbone()))
+        throw Error("The network weights in " + path + " are for " + backboneValue.toStringRef() + ", not " +
+                        backboneName(backbone()),
+                    "Use --backbone " + backboneValue.toStringRef());
+    // Load into a fresh network first so that a failure leaves this model unchanged.
+    auto fresh = m_impl->backbone == Backbone::CaffeNet ? std::shared_ptr<BackboneNet>(std::make_shared<CaffeNetNet>())
+                                                        : std::shared_ptr<BackboneNet>(std::make_shared<SqueezeNetNet>());
+    try {
+        fresh->load(archive);
+    } catch (const c10::Error& e) {
+        throw Error("The network weights file " + path + " does not fit the " + backboneName(backbone()) +
+                        " network: " + e.what_without_backtrace(),
+                    "Train or export it again", Error::Kind::Corrupt);
+    }
+    fresh->eval();
+    m_impl->net = fresh;
+    m_impl->transfer = transfer.toBool();
+    m_impl->source = source.toStringRef();
+    m_impl->adaptation = parseAdaptation(adaptation.toStringRef());
+}
+
+} // namespace ks::cnn

@@ -1,0 +1,221 @@
+// CnnModel: Caffe import against OpenCV dnn's own forward pass, import errors, CaffeNet shapes,
+// TorchScript export/import, save/load, layer access for core/interpret.
+#include "cnn/CnnModel.h"
+#include "common/Error.h"
+#include "TestImages.h"
+
+#include <opencv2/dnn.hpp>
+
+#include <QtTest/QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace ks;
+using namespace ks::cnn;
+
+namespace {
+
+const std::string kSqueezeDir = std::string(KS_SHARED_DIR) + "/weights/squeezenet-v1.0";
+const std::string kPrototxt = kSqueezeDir + "/deploy.prototxt";
+const std::string kCaffemodel = kSqueezeDir + "/squeezenet_v1.0.caffemodel";
+
+std::string tmpDir()
+{
+    const char* env = std::getenv("KS_TEST_TMP");
+    std::filesystem::path dir = env ? env : std::filesystem::temp_directory_path() / "ks-test";
+    dir /= "cnn";
+    std::filesystem::create_directories(dir);
+    return dir.string();
+}
+
+double maxAbsDiff(const cv::Mat& a, const cv::Mat& b)
+{
+    if (a.total() != b.total()) return 1e30;
+    return cv::norm(a.reshape(1, 1), b.reshape(1, 1), cv::NORM_INF);
+}
+
+std::string errorText(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.fullText();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestCnnModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void squeezeNetImportMatchesOpenCv();
+    void wrongWeightsGiveClearErrors();
+    void caffeNetRandomShapes();
+    void torchScriptRoundTrip();
+    void saveLoadKeepsEverything();
+    void layerAccessForInterpretation();
+};
+
+void TestCnnModel::squeezeNetImportMatchesOpenCv()
+{
+    CnnModel model(Backbone::SqueezeNet);
+    QVERIFY(!model.hasImageNetTransfer());
+    QVERIFY(model.weightsDescription().find(kNoTransferText) != std::string::npos);
+    model.importCaffe(kPrototxt, kCaffemodel);
+    QVERIFY(model.hasImageNetTransfer());
+
+    const cv::Mat frame = test::speckleFrame(300, 260, 7);
+    const cv::Mat blob = model.makeInputBlob({frame, test::speckleFrame(227, 227, 8)});
+    QCOMPARE(blob.size[0], 2);
+    QCOMPARE(blob.size[1], 3);
+
+    cv::dnn::Net reference = cv::dnn::readNetFromCaffe(kPrototxt, kCaffemodel);
+    reference.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    reference.setInput(blob);
+    std::vector<cv::Mat> expected;
+    reference.forward(expected, std::vector<cv::String>{"fire5/concat", "pool_final"});
+
+    const cv::Mat scores = model.forwardBlob(blob, "pool_final");
+    QCOMPARE(scores.total(), size_t(2 * 1000));
+    const double scale = cv::norm(expected[1], cv::NORM_INF);
+    QVERIFY(scale > 1e-3); // not all zero
+    const double diffScores = maxAbsDiff(scores, expected[1]);
+    qInfo("class scores: max |ours - OpenCV| = %.3g (max score %.3g)", diffScores, scale);
+    QVERIFY(diffScores <= 1e-4);
+
+    const cv::Mat fire5 = model.forwardBlob(blob, "fire5/concat");
+    const double diffFire5 = maxAbsDiff(fire5, expected[0]);
+    qInfo("fire5/concat: max |ours - OpenCV| = %.3g (max %.3g)", diffFire5, cv::norm(expected[0], cv::NORM_INF));
+    QVERIFY(diffFire5 <= 1e-4 * std::max(1.0, cv::norm(expected[0], cv::NORM_INF)));
+}
+
+void TestCnnModel::wrongWeightsGiveClearErrors()
+{
+    CnnModel caffeNet(Backbone::CaffeNet);
+    const std::string checksum = caffeNet.weightsChecksum();
+    // SqueezeNet files into CaffeNet: the first layer's shapes differ; the message names both.
+    const std::string shapes = errorText([&] { caffeNet.importCaffe(kPrototxt, kCaffemodel); });
+    QVERIFY2(shapes.find("'conv1'") != std::string::npos, shapes.c_str());
+    QVERIFY2(shapes.find("96×3×7×7") != std::string::npos, shapes.c_str());
+    QVERIFY2(shapes.find("96×3×11×11") != std::string::npos, shapes.c_str());
+    QCOMPARE(caffeNet.weightsChecksum(), checksum); // unchanged
+    QVERIFY(!caffeNet.hasImageNetTransfer());
+
+    // A prototxt that changes conv1's stride: same blobs, other network.
+    std::ifstream in(kPrototxt);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string proto = text.str();
+    const auto at = proto.find("stride: 2");
+    QVERIFY(at != std::string::npos);
+    proto.replace(at, 9, "stride: 4");
+    const std::string badProto = tmpDir() + "/stride4.prototxt";
+    std::ofstream(badProto) << proto;
+    CnnModel squeeze(Backbone::SqueezeNet);
+    const std::string stride = errorText([&] { squeeze.importCaffe(badProto, kCaffemodel); });
+    QVERIFY2(stride.find("'conv1'") != std::string::npos && stride.find("stride 4") != std::string::npos,
+             stride.c_str());
+
+    const std::string missing = errorText([&] { squeeze.importCaffe(kPrototxt, kSqueezeDir + "/nope.caffemodel"); });
+    QVERIFY2(missing.find("nope.caffemodel") != std::string::npos, missing.c_str());
+    const std::string garbage = errorText([&] { squeeze.importCaffe(kPrototxt, kPrototxt); });
+    QVERIFY2(!garbage.empty(), "reading a prototxt as caffemodel must fail");
+    QVERIFY(!squeeze.hasImageNetTransfer());
+}
+
+void TestCnnModel::caffeNetRandomShapes()
+{
+    CnnModel model(Backbone::CaffeNet, 3);
+    QCOMPARE(model.featureDimension(), 4096);
+    QCOMPARE(model.featureName(), std::string("caffenet_fc7"));
+    const cv::Mat blob = model.makeInputBlob({test::speckleFrame(200, 150, 1), test::speckleFrame(90, 300, 2)});
+    const cv::Mat conv5 = model.forwardBlob(blob, "conv5");
+    QCOMPARE(conv5.dims, 4);
+    QCOMPARE(conv5.size[1], 256);
+    QCOMPARE(conv5.size[2], 13);
+    const cv::Mat pool5 = model.forwardBlob(blob, "pool5");
+    QCOMPARE(pool5.size[2], 6);
+    const cv::Mat fc7 = model.forwardBlob(blob, "fc7");
+    QCOMPARE(fc7.size[0], 2);
+    QCOMPARE(fc7.size[1], 4096);
+    QVERIFY(cv::countNonZero(fc7.reshape(1, 1) > 0) > 100); // ReLU output, not dead
+    const cv::Mat features = model.features({test::speckleFrame(200, 150, 1)});
+    QCOMPARE(features.rows, 1);
+    QCOMPARE(features.cols, 4096);
+    QVERIFY(maxAbsDiff(features.row(0), fc7.reshape(1, 2).row(0)) < 1e-5);
+    const cv::Mat p = model.positiveProbability({test::speckleFrame(64, 64, 3)});
+    QVERIFY(p.at<float>(0) > 0 && p.at<float>(0) < 1);
+    // Same seed, same network; other seed, another.
+    QCOMPARE(CnnModel(Backbone::CaffeNet, 3).weightsChecksum(), model.weightsChecksum());
+    QVERIFY(CnnModel(Backbone::CaffeNet, 4).weightsChecksum() != model.weightsChecksum());
+    QVERIFY(!errorText([&] { model.forwardBlob(blob, "conv9"); }).empty());
+}
+
+void TestCnnModel::torchScriptRoundTrip()
+{
+    CnnModel source(Backbone::SqueezeNet, 11);
+    const std::string path = tmpDir() + "/squeeze.pt";
+    source.exportTorchScript(path);
+    CnnModel target(Backbone::SqueezeNet, 12);
+    QVERIFY(target.weightsChecksum() != source.weightsChecksum());
+    target.importTorchScript(path);
+    QCOMPARE(target.weightsChecksum(), source.weightsChecksum());
+    QVERIFY(target.hasImageNetTransfer());
+    // Another architecture's module is refused with the parameter's name.
+    CnnModel caffeNet(Backbone::CaffeNet);
+    const std::string wrong = errorText([&] { caffeNet.importTorchScript(path); });
+    QVERIFY2(wrong.find("conv1.weight") != std::string::npos, wrong.c_str());
+    QVERIFY(!errorText([&] { caffeNet.importTorchScript(tmpDir() + "/missing.pt"); }).empty());
+}
+
+void TestCnnModel::saveLoadKeepsEverything()
+{
+    CnnModel model(Backbone::SqueezeNet, 5);
+    model.importCaffe(kPrototxt, kCaffemodel);
+    const std::string path = tmpDir() + "/model.ksnet";
+    model.save(path);
+    CnnModel loaded(Backbone::SqueezeNet, 6);
+    loaded.load(path);
+    QCOMPARE(loaded.weightsChecksum(), model.weightsChecksum());
+    QVERIFY(loaded.hasImageNetTransfer());
+    QCOMPARE(loaded.weightsDescription(), model.weightsDescription());
+    CnnModel other(Backbone::CaffeNet);
+    const std::string wrong = errorText([&] { other.load(path); });
+    QVERIFY2(wrong.find("squeezenet") != std::string::npos, wrong.c_str());
+    const std::string junk = tmpDir() + "/junk.ksnet";
+    std::ofstream(junk) << "not a network";
+    QVERIFY(!errorText([&] { loaded.load(junk); }).empty());
+    QCOMPARE(loaded.weightsChecksum(), model.weightsChecksum());
+}
+
+void TestCnnModel::layerAccessForInterpretation()
+{
+    CnnModel model(Backbone::CaffeNet, 9);
+    const auto names = model.convLayerNames();
+    QCOMPARE(names.size(), size_t(5));
+    QCOMPARE(names.front(), std::string("conv1"));
+    const ConvWeights conv2 = model.convWeights("conv2");
+    QCOMPARE(conv2.outChannels, 256);
+    QCOMPARE(conv2.inChannelsPerGroup, 48);
+    QCOMPARE(conv2.groups, 2);
+    QCOMPARE(conv2.weights.size(), size_t(256 * 48 * 5 * 5));
+    const cv::Mat k = conv2.kernel(3, 7);
+    QCOMPARE(k.rows, 5);
+    QCOMPARE(k.at<float>(1, 2), conv2.weights[(3 * 48 + 7) * 25 + 1 * 5 + 2]);
+    const auto maps = model.responseMaps(test::speckleFrame(150, 120, 4), "conv1");
+    QCOMPARE(maps.size(), size_t(96));
+    QCOMPARE(maps[0].rows, 55);
+    // At the image's own size: conv1 output (H-11)/4+1.
+    const auto full = model.responseMaps(test::speckleFrame(403, 303, 4), "conv2", false);
+    QCOMPARE(full.size(), size_t(256));
+    QCOMPARE(full[0].cols, 49); // conv1: (403-11)/4+1 = 99; pool1 rounds up: ceil((99-3)/2)+1 = 49
+    QVERIFY(!errorText([&] { model.responseMaps(test::speckleFrame(403, 303, 4), "fc7", false); }).empty());
+    QVERIFY(!errorText([&] { model.convWeights("fc6"); }).empty());
+}
+
+QTEST_GUILESS_MAIN(TestCnnModel)
+#include "TestCnnModel.moc"
