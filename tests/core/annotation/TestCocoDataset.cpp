@@ -3,6 +3,8 @@
 #include "annotation/CocoDataset.h"
 #include "common/Error.h"
 
+#include "AnnotationTestUtil.h"
+
 #include <QtTest>
 
 #include <filesystem>
@@ -15,14 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name)
-{
-    const char* env = std::getenv("KS_TEST_TMP");
-    const fs::path dir = fs::path(env ? env : fs::temp_directory_path().string()) / "annotation-coco" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
+using test::scratch;
 
 void writeText(const fs::path& p, const std::string& s)
 {
@@ -80,7 +75,7 @@ private Q_SLOTS:
 
     void saveThenLoadKeepsEverything()
     {
-        const fs::path dir = scratch("roundtrip");
+        const fs::path dir = scratch("coco-roundtrip");
         fs::create_directories(dir / "img");
         std::mt19937 rng(7);
         std::uniform_real_distribution<double> u(0, 1);
@@ -150,7 +145,7 @@ private Q_SLOTS:
 
     void invalidFilesNameFileAndPath()
     {
-        const fs::path dir = scratch("invalid");
+        const fs::path dir = scratch("coco-invalid");
         const std::string head = R"({"categories":[{"id":1,"name":"kidney"}],)";
         const std::string img = R"({"id":1,"file_name":"a.dcm","width":10,"height":10})";
         struct Case { std::string json; std::string expect; };

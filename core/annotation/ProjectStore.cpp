@@ -1,0 +1,665 @@
+#include "ProjectStore.h"
+
+#include "ProjectSchema.h"
+#include "Sha256.h"
+#include "SqliteDb.h"
+
+#include "common/Error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <pwd.h>
+#include <unistd.h>
+
+namespace ks::annotation {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// ISO 8601 UTC with milliseconds: "2026-11-25T20:01:02.123Z".
+std::string nowUtc()
+{
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t t = std::chrono::system_clock::to_time_t(now);
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[80];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+    return buf;
+}
+
+std::string toJson(const Annotation& a)
+{
+    nlohmann::json j = {{"id", a.id}, {"image_id", a.imageId}, {"label", a.label},
+                        {"bbox", {a.box.x, a.box.y, a.box.width, a.box.height}},
+                        {"author", a.author}, {"status", statusName(a.status)},
+                        {"reviewer", a.reviewer}, {"review_comment", a.reviewComment},
+                        {"source", sourceName(a.source)}, {"created_at", a.createdAt},
+                        {"modified_at", a.modifiedAt}};
+    if (a.rotated)
+        j["rotated"] = {{"cx", a.rotated->centerX}, {"cy", a.rotated->centerY}, {"length", a.rotated->length},
+                        {"width", a.rotated->width}, {"angle_deg", a.rotated->angleDeg}};
+    return j.dump();
+}
+
+/// "SQLite format 3\0" at the start of a non-empty file.
+bool looksLikeSqlite(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    char head[16] = {};
+    in.read(head, 16);
+    return in.gcount() == 16 && std::string(head, 16) == std::string("SQLite format 3\0", 16);
+}
+
+constexpr const char* kAnnotationColumns =
+    "a.id, a.image_id, a.label, a.x, a.y, a.w, a.h, a.x_mm, a.y_mm, a.w_mm, a.h_mm, a.rot_cx, a.rot_cy, "
+    "a.rot_length, a.rot_width, a.rot_angle_deg, a.length_mm, a.width_mm, a.author, a.status, a.reviewer, "
+    "a.review_comment, a.source, a.created_at, a.modified_at";
+
+Annotation annotationFromRow(const Statement& s)
+{
+    Annotation a;
+    a.id = s.columnInt(0);
+    a.imageId = s.columnInt(1);
+    a.label = s.columnText(2);
+    a.box = Box{s.columnDouble(3), s.columnDouble(4), s.columnDouble(5), s.columnDouble(6)};
+    if (!s.isNull(7))
+        a.boxMm = Box{s.columnDouble(7), s.columnDouble(8), s.columnDouble(9), s.columnDouble(10)};
+    if (!s.isNull(11))
+        a.rotated = RotatedBox{s.columnDouble(11), s.columnDouble(12), s.columnDouble(13), s.columnDouble(14),
+                               s.columnDouble(15)};
+    a.lengthMm = s.columnOptDouble(16);
+    a.widthMm = s.columnOptDouble(17);
+    a.author = s.columnText(18);
+    a.status = statusFromName(s.columnText(19));
+    a.reviewer = s.columnText(20);
+    a.reviewComment = s.columnText(21);
+    a.source = sourceFromName(s.columnText(22));
+    a.createdAt = s.columnText(23);
+    a.modifiedAt = s.columnText(24);
+    return a;
+}
+
+constexpr const char* kImageColumns =
+    "id, path, frame, sop_instance_uid, sha256, mm_per_pixel_x, mm_per_pixel_y, width, height, patient_id, "
+    "patient_name, patient_birth_date, added_at";
+
+ImageRecord imageFromRow(const Statement& s)
+{
+    ImageRecord im;
+    im.id = s.columnInt(0);
+    im.path = s.columnText(1);
+    im.frame = static_cast<int>(s.columnInt(2));
+    im.sopInstanceUid = s.columnText(3);
+    im.sha256 = s.columnText(4);
+    im.mmPerPixelX = s.columnDouble(5);
+    im.mmPerPixelY = s.columnDouble(6);
+    im.width = static_cast<int>(s.columnInt(7));
+    im.height = static_cast<int>(s.columnInt(8));
+    im.patientId = s.columnText(9);
+    im.patientName = s.columnText(10);
+    im.patientBirthDate = s.columnText(11);
+    im.addedAt = s.columnText(12);
+    return im;
+}
+
+} // namespace
+
+ProjectStore::ProjectStore(const std::string& folder, bool create)
+    : m_folder(fs::absolute(folder).lexically_normal().string()), m_author(defaultAuthor())
+{
+    std::error_code ec;
+    if (!fs::exists(m_folder, ec)) {
+        if (!create)
+            throw Error("There is no project at '" + m_folder + "'", "Check the path, or create a project there",
+                        Error::Kind::Io);
+        fs::create_directories(m_folder, ec);
+        if (ec)
+            throw Error("Cannot create the project folder '" + m_folder + "': " + ec.message(),
+                        "Choose a folder you may write to", Error::Kind::Io);
+    } else if (!fs::is_directory(m_folder, ec)) {
+        throw Error("'" + m_folder + "' is a file, not a project folder",
+                    "Give the folder that holds project.sqlite", Error::Kind::InvalidInput);
+    }
+    const std::string dbPath = databasePath();
+    const bool dbExists = fs::exists(dbPath, ec);
+    if (!dbExists && !create)
+        throw Error("'" + m_folder + "' holds no KidneyScope project (no " + databaseFileName() + ")",
+                    "Check the path, or create a project there", Error::Kind::Io);
+    // SQLite's WAL mode writes beside the database on every open: a read-only folder must be
+    // refused up front, not half-way through an edit.
+    if (::access(m_folder.c_str(), W_OK) != 0 || (dbExists && ::access(dbPath.c_str(), W_OK) != 0))
+        throw Error("The project folder '" + m_folder + "' is read-only",
+                    "Make it writable, or copy the project to a folder you may write to; nothing was changed",
+                    Error::Kind::Io);
+    if (dbExists && fs::file_size(dbPath, ec) > 0 && !looksLikeSqlite(dbPath))
+        throw Error("'" + dbPath + "' is damaged or is not a database",
+                    "Restore it from a backup, or move it away to start a new project; KidneyScope did not change it",
+                    Error::Kind::Corrupt);
+
+    m_db = std::make_unique<SqliteDb>(dbPath, create);
+    m_db->exec("PRAGMA busy_timeout = 5000");
+
+    // Identify the file before writing anything to it.
+    const long long appId = m_db->scalarInt("PRAGMA application_id");
+    const long long version = m_db->scalarInt("PRAGMA user_version");
+    if (appId != kProjectApplicationId) {
+        const long long objects = m_db->scalarInt("SELECT count(*) FROM sqlite_master");
+        if (appId != 0 || version != 0 || objects != 0)
+            throw Error("'" + dbPath + "' is a database of another program, not a KidneyScope project",
+                        "Choose another folder for the project; KidneyScope did not change this file",
+                        Error::Kind::InvalidInput);
+    }
+    if (version > 0) {
+        const std::string check = m_db->scalarText("PRAGMA quick_check");
+        if (check != "ok")
+            throw Error("The project database '" + dbPath + "' is damaged (" + check + ")",
+                        "Restore project.sqlite from a backup; KidneyScope did not change it", Error::Kind::Corrupt);
+    }
+
+    // WAL: readers never block the writer and a commit is one append to the log.
+    // synchronous=FULL fsyncs the WAL at every commit: NORMAL would already survive kill -9
+    // (the WAL is in the OS cache), but not a power cut, and an edit reported saved must
+    // stay saved. One fsync per edit costs milliseconds at human editing speed.
+    if (m_db->scalarText("PRAGMA journal_mode = WAL") != "wal")
+        throw Error("Cannot switch the project database '" + dbPath + "' to write-ahead logging",
+                    "Put the project on a local disk (network file systems do not support it)", Error::Kind::Io);
+    m_db->exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+
+    if (version > 0 && version < kProjectSchemaVersion) {
+        // Keep a copy of the old version before migrating it.
+        const std::string backup = dbPath + ".v" + std::to_string(version) + ".bak";
+        if (!fs::exists(backup, ec)) {
+            Statement s(*m_db, "VACUUM INTO ?1");
+            s.bind(1, backup).run("backing up the project before upgrading it");
+        }
+    }
+    migrateProjectSchema(*m_db);
+}
+
+ProjectStore::~ProjectStore() = default;
+ProjectStore::ProjectStore(ProjectStore&&) noexcept = default;
+ProjectStore& ProjectStore::operator=(ProjectStore&&) noexcept = default;
+
+const char* ProjectStore::databaseFileName() { return "project.sqlite"; }
+
+bool ProjectStore::exists(const std::string& folder)
+{
+    std::error_code ec;
+    return fs::is_regular_file(fs::path(folder) / databaseFileName(), ec);
+}
+
+std::string ProjectStore::databasePath() const { return (fs::path(m_folder) / databaseFileName()).string(); }
+
+int ProjectStore::schemaVersion() const { return static_cast<int>(m_db->scalarInt("PRAGMA user_version")); }
+
+std::string ProjectStore::defaultAuthor()
+{
+    if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name && *pw->pw_name)
+        return pw->pw_name;
+    if (const char* user = std::getenv("USER"); user && *user)
+        return user;
+    return "unknown";
+}
+
+void ProjectStore::setAuthor(const std::string& author)
+{
+    if (author.empty())
+        throw Error("The author name is empty", "Give a name or initials");
+    m_author = author;
+}
+
+std::vector<std::string> ProjectStore::labels() const
+{
+    std::vector<std::string> out;
+    Statement s(*m_db, "SELECT name FROM labels ORDER BY position, name");
+    while (s.step())
+        out.push_back(s.columnText(0));
+    return out;
+}
+
+void ProjectStore::addLabel(const std::string& name)
+{
+    if (name.empty())
+        throw Error("The label name is empty", "Give the structure's name, e.g. left_kidney");
+    Transaction t(*m_db);
+    Statement s(*m_db, "INSERT OR IGNORE INTO labels(name, position) "
+                       "VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM labels))");
+    s.bind(1, name).run("adding a label");
+    if (m_db->changes() > 0)
+        audit("add-label", 0, "", nlohmann::json{{"label", name}}.dump());
+    t.commit();
+}
+
+void ProjectStore::removeLabel(const std::string& name)
+{
+    Transaction t(*m_db);
+    Statement used(*m_db, "SELECT count(*) FROM annotations WHERE label = ?1");
+    used.bind(1, name).step();
+    if (used.columnInt(0) > 0)
+        throw Error("The label '" + name + "' is used by " + std::to_string(used.columnInt(0)) + " annotation(s)",
+                    "Relabel or delete those annotations first");
+    Statement s(*m_db, "DELETE FROM labels WHERE name = ?1");
+    s.bind(1, name).run("removing a label");
+    if (m_db->changes() > 0)
+        audit("remove-label", 0, nlohmann::json{{"label", name}}.dump(), "");
+    t.commit();
+}
+
+long long ProjectStore::addImage(const ImageRecord& in)
+{
+    const std::string path = fs::absolute(in.path).lexically_normal().string();
+    if (const auto existing = findImage(path, in.frame))
+        return existing->id;
+    if (in.frame < 0)
+        throw Error("Frame index " + std::to_string(in.frame) + " of '" + path + "' is negative");
+    const std::string sha = in.sha256.empty() ? Sha256::ofFile(path) : in.sha256;
+    Transaction t(*m_db);
+    Statement s(*m_db, "INSERT INTO images(path, frame, sop_instance_uid, sha256, mm_per_pixel_x, mm_per_pixel_y, "
+                       "width, height, patient_id, patient_name, patient_birth_date, added_at) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    s.bind(1, path).bind(2, in.frame).bind(3, in.sopInstanceUid).bind(4, sha)
+        .bind(5, std::max(0.0, in.mmPerPixelX)).bind(6, std::max(0.0, in.mmPerPixelY))
+        .bind(7, in.width).bind(8, in.height).bind(9, in.patientId).bind(10, in.patientName)
+        .bind(11, in.patientBirthDate).bind(12, nowUtc());
+    s.run("registering an image");
+    const long long id = m_db->lastInsertId();
+    t.commit();
+    return id;
+}
+
+std::optional<ImageRecord> ProjectStore::image(long long id) const
+{
+    Statement s(*m_db, std::string("SELECT ") + kImageColumns + " FROM images WHERE id = ?1");
+    s.bind(1, id);
+    if (!s.step())
+        return std::nullopt;
+    return imageFromRow(s);
+}
+
+std::optional<ImageRecord> ProjectStore::findImage(const std::string& path, int frame) const
+{
+    Statement s(*m_db, std::string("SELECT ") + kImageColumns + " FROM images WHERE path = ?1 AND frame = ?2");
+    s.bind(1, fs::absolute(path).lexically_normal().string()).bind(2, frame);
+    if (!s.step())
+        return std::nullopt;
+    return imageFromRow(s);
+}
+
+std::vector<ImageRecord> ProjectStore::images() const
+{
+    std::vector<ImageRecord> out;
+    Statement s(*m_db, std::string("SELECT ") + kImageColumns + " FROM images ORDER BY id");
+    while (s.step())
+        out.push_back(imageFromRow(s));
+    return out;
+}
+
+ImageRecord ProjectStore::requireImage(long long id) const
+{
+    auto im = image(id);
+    if (!im)
+        throw Error("There is no image with id " + std::to_string(id) + " in the project",
+                    "Register the image first");
+    return *im;
+}
+
+void ProjectStore::setCalibration(long long imageId, double mmPerPixelX, double mmPerPixelY)
+{
+    requireImage(imageId);
+    if (!(mmPerPixelX >= 0 && mmPerPixelY >= 0))
+        throw Error("A pixel size must be >= 0 mm (0 = uncalibrated)");
+    const auto rois = annotations(AnnotationFilter{imageId, {}, {}, {}});
+    Transaction t(*m_db);
+    Statement s(*m_db, "UPDATE images SET mm_per_pixel_x = ?1, mm_per_pixel_y = ?2 WHERE id = ?3");
+    s.bind(1, mmPerPixelX).bind(2, mmPerPixelY).bind(3, imageId).run("changing the calibration");
+    for (const Annotation& a : rois)
+        writeAnnotation(a, false, false);   // recomputes the mm columns
+    audit("calibrate", 0, "", nlohmann::json{{"image_id", imageId}, {"mm_per_pixel", {mmPerPixelX, mmPerPixelY}}}.dump());
+    t.commit();
+}
+
+std::vector<ImageCheck> ProjectStore::verifyImages(Progress& progress) const
+{
+    const auto all = images();
+    std::map<std::string, std::pair<ImageCheck::State, std::string>> byPath;
+    std::vector<ImageCheck> out;
+    for (size_t i = 0; i < all.size(); ++i) {
+        const ImageRecord& im = all[i];
+        progress.step(double(i) / std::max<size_t>(all.size(), 1), "Checking " + fs::path(im.path).filename().string());
+        auto it = byPath.find(im.path + "\n" + im.sha256);
+        if (it == byPath.end()) {
+            std::pair<ImageCheck::State, std::string> r{ImageCheck::State::Ok, ""};
+            std::error_code ec;
+            if (!fs::exists(im.path, ec)) {
+                r = {ImageCheck::State::Missing, "the file is not there any more (moved or deleted)"};
+            } else {
+                try {
+                    if (Sha256::ofFile(im.path) != im.sha256)
+                        r = {ImageCheck::State::Changed, "the file's content changed since it was annotated"};
+                } catch (const Error& e) {
+                    r = {ImageCheck::State::Unreadable, e.message()};
+                }
+            }
+            it = byPath.emplace(im.path + "\n" + im.sha256, r).first;
+        }
+        out.push_back(ImageCheck{im.id, im.path, it->second.first, it->second.second});
+    }
+    progress.step(1.0, "Checked " + std::to_string(all.size()) + " image(s)");
+    return out;
+}
+
+void ProjectStore::relocateImage(long long imageId, const std::string& newPath)
+{
+    const ImageRecord im = requireImage(imageId);
+    const std::string path = fs::absolute(newPath).lexically_normal().string();
+    if (Sha256::ofFile(path) != im.sha256)
+        throw Error("'" + path + "' is not the file that was annotated as '" + im.path + "' (different content)",
+                    "Pick the original file; annotations are never moved onto a different image");
+    Transaction t(*m_db);
+    Statement s(*m_db, "UPDATE images SET path = ?1 WHERE path = ?2");
+    s.bind(1, path).bind(2, im.path).run("moving an image");
+    audit("relocate", 0, nlohmann::json{{"path", im.path}}.dump(), nlohmann::json{{"path", path}}.dump());
+    t.commit();
+}
+
+void ProjectStore::checkLabel(const std::string& label) const
+{
+    Statement s(*m_db, "SELECT 1 FROM labels WHERE name = ?1");
+    s.bind(1, label);
+    if (!s.step())
+        throw Error("The label '" + label + "' is not in the project's label list",
+                    "Add it to the project's labels first");
+}
+
+Annotation ProjectStore::normalised(const Annotation& in) const
+{
+    Annotation a = in;
+    if (a.rotated) {
+        if (!(a.rotated->length > 0 && a.rotated->width > 0))
+            throw Error("A rotated box needs a length and a width > 0 pixels");
+        a.box = a.rotated->boundingBox();
+    }
+    if (!(a.box.width > 0 && a.box.height > 0) || !std::isfinite(a.box.x) || !std::isfinite(a.box.y))
+        throw Error("An annotation box needs a width and a height > 0 pixels", "Draw a larger box");
+    if (a.author.empty())
+        a.author = m_author;
+    requireImage(a.imageId);
+    checkLabel(a.label);
+    return a;
+}
+
+void ProjectStore::writeAnnotation(const Annotation& a, bool insert, bool explicitId)
+{
+    const ImageRecord im = requireImage(a.imageId);
+    std::optional<double> xMm, yMm, wMm, hMm, lengthMm, widthMm;
+    if (im.isCalibrated()) {
+        const double sx = im.mmPerPixelX, sy = im.mmPerPixelY;
+        xMm = a.box.x * sx;
+        yMm = a.box.y * sy;
+        wMm = a.box.width * sx;
+        hMm = a.box.height * sy;
+        if (a.rotated) {
+            const double t = a.rotated->angleDeg * M_PI / 180.0;
+            lengthMm = a.rotated->length * std::hypot(std::cos(t) * sx, std::sin(t) * sy);
+            widthMm = a.rotated->width * std::hypot(std::sin(t) * sx, std::cos(t) * sy);
+        } else {
+            lengthMm = wMm;
+            widthMm = hMm;
+        }
+    }
+    const std::string sql = insert
+        ? std::string("INSERT INTO annotations(image_id, label, x, y, w, h, x_mm, y_mm, w_mm, h_mm, rot_cx, rot_cy, "
+                      "rot_length, rot_width, rot_angle_deg, length_mm, width_mm, author, status, reviewer, "
+                      "review_comment, source, created_at, modified_at") + (explicitId ? ", id" : "") +
+              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+              "?20, ?21, ?22, ?23, ?24" + (explicitId ? ", ?25" : "") + ")"
+        : "UPDATE annotations SET image_id = ?1, label = ?2, x = ?3, y = ?4, w = ?5, h = ?6, x_mm = ?7, y_mm = ?8, "
+          "w_mm = ?9, h_mm = ?10, rot_cx = ?11, rot_cy = ?12, rot_length = ?13, rot_width = ?14, "
+          "rot_angle_deg = ?15, length_mm = ?16, width_mm = ?17, author = ?18, status = ?19, reviewer = ?20, "
+          "review_comment = ?21, source = ?22, created_at = ?23, modified_at = ?24 WHERE id = ?25";
+    Statement s(*m_db, sql);
+    s.bind(1, a.imageId).bind(2, a.label).bind(3, a.box.x).bind(4, a.box.y).bind(5, a.box.width)
+        .bind(6, a.box.height).bind(7, xMm).bind(8, yMm).bind(9, wMm).bind(10, hMm);
+    if (a.rotated)
+        s.bind(11, a.rotated->centerX).bind(12, a.rotated->centerY).bind(13, a.rotated->length)
+            .bind(14, a.rotated->width).bind(15, a.rotated->angleDeg);
+    else
+        s.bindNull(11).bindNull(12).bindNull(13).bindNull(14).bindNull(15);
+    s.bind(16, lengthMm).bind(17, widthMm).bind(18, a.author).bind(19, statusName(a.status))
+        .bind(20, a.reviewer).bind(21, a.reviewComment).bind(22, sourceName(a.source))
+        .bind(23, a.createdAt).bind(24, a.modifiedAt);
+    if (!insert || explicitId)
+        s.bind(25, a.id);
+    s.run("saving the annotation");
+}
+
+void ProjectStore::audit(const std::string& action, long long annotationId, const std::string& before,
+                         const std::string& after)
+{
+    Statement s(*m_db, "INSERT INTO audit_log(at, who, action, annotation_id, before, after) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    s.bind(1, nowUtc()).bind(2, m_author).bind(3, action);
+    if (annotationId > 0)
+        s.bind(4, annotationId);
+    else
+        s.bindNull(4);
+    s.bind(5, before).bind(6, after).run("writing the audit log");
+}
+
+Annotation ProjectStore::add(const Annotation& in)
+{
+    Annotation a = normalised(in);
+    a.createdAt = a.modifiedAt = nowUtc();
+    Transaction t(*m_db);
+    writeAnnotation(a, true, false);
+    a.id = m_db->lastInsertId();
+    const Annotation stored = readAnnotation(a.id);
+    audit("add", a.id, "", toJson(stored));
+    t.commit();
+    return stored;
+}
+
+Annotation ProjectStore::update(const Annotation& in)
+{
+    const Annotation before = requireAnnotation(in.id);
+    Annotation a = normalised(in);
+    a.createdAt = before.createdAt;
+    a.modifiedAt = nowUtc();
+    Transaction t(*m_db);
+    writeAnnotation(a, false, false);
+    const Annotation stored = readAnnotation(a.id);
+    audit("update", a.id, toJson(before), toJson(stored));
+    t.commit();
+    return stored;
+}
+
+Annotation ProjectStore::remove(long long id)
+{
+    const Annotation before = requireAnnotation(id);
+    Transaction t(*m_db);
+    Statement s(*m_db, "DELETE FROM annotations WHERE id = ?1");
+    s.bind(1, id).run("deleting the annotation");
+    audit("delete", id, toJson(before), "");
+    t.commit();
+    return before;
+}
+
+Annotation ProjectStore::restore(const Annotation& in)
+{
+    if (in.id <= 0)
+        throw Error("Only an annotation returned by remove() can be restored (it has no id)");
+    if (annotation(in.id))
+        throw Error("Annotation " + std::to_string(in.id) + " already exists; it cannot be restored twice");
+    Annotation a = normalised(in);
+    if (a.createdAt.empty())
+        a.createdAt = nowUtc();
+    a.modifiedAt = nowUtc();
+    Transaction t(*m_db);
+    writeAnnotation(a, true, true);
+    const Annotation stored = readAnnotation(a.id);
+    audit("restore", a.id, "", toJson(stored));
+    t.commit();
+    return stored;
+}
+
+Annotation ProjectStore::readAnnotation(long long id) const
+{
+    Statement s(*m_db, std::string("SELECT ") + kAnnotationColumns + " FROM annotations a WHERE a.id = ?1");
+    s.bind(1, id);
+    if (!s.step())
+        throw Error("There is no annotation with id " + std::to_string(id), "It may have been deleted");
+    return annotationFromRow(s);
+}
+
+Annotation ProjectStore::requireAnnotation(long long id) const { return readAnnotation(id); }
+
+std::optional<Annotation> ProjectStore::annotation(long long id) const
+{
+    Statement s(*m_db, std::string("SELECT ") + kAnnotationColumns + " FROM annotations a WHERE a.id = ?1");
+    s.bind(1, id);
+    if (!s.step())
+        return std::nullopt;
+    return annotationFromRow(s);
+}
+
+std::vector<Annotation> ProjectStore::annotations(const AnnotationFilter& f) const
+{
+    std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations a WHERE 1";
+    if (f.imageId)
+        sql += " AND a.image_id = ?1";
+    if (f.status)
+        sql += " AND a.status = ?2";
+    if (!f.author.empty())
+        sql += " AND a.author = ?3";
+    if (!f.label.empty())
+        sql += " AND a.label = ?4";
+    sql += " ORDER BY a.id";
+    Statement s(*m_db, sql);
+    if (f.imageId)
+        s.bind(1, *f.imageId);
+    if (f.status)
+        s.bind(2, statusName(*f.status));
+    if (!f.author.empty())
+        s.bind(3, f.author);
+    if (!f.label.empty())
+        s.bind(4, f.label);
+    std::vector<Annotation> out;
+    while (s.step())
+        out.push_back(annotationFromRow(s));
+    return out;
+}
+
+std::vector<std::string> ProjectStore::authors(std::optional<long long> imageId) const
+{
+    Statement s(*m_db, imageId ? "SELECT DISTINCT author FROM annotations WHERE image_id = ?1 ORDER BY author"
+                               : "SELECT DISTINCT author FROM annotations ORDER BY author");
+    if (imageId)
+        s.bind(1, *imageId);
+    std::vector<std::string> out;
+    while (s.step())
+        out.push_back(s.columnText(0));
+    return out;
+}
+
+Annotation ProjectStore::changeStatus(long long id, Status from1, std::optional<Status> from2, Status to,
+                                      const std::string& comment, const std::string& action)
+{
+    Annotation a = requireAnnotation(id);
+    if (a.status != from1 && (!from2 || a.status != *from2))
+        throw Error("Annotation " + std::to_string(id) + " is " + statusName(a.status) + " and cannot be " +
+                        (action == "submit" ? std::string("submitted") : action + "d"),
+                    action == "submit" ? "Only draft or rejected annotations can be submitted"
+                                       : "Only submitted annotations can be reviewed");
+    const Annotation before = a;
+    a.status = to;
+    if (to == Status::Submitted) {
+        a.reviewer.clear();
+    } else {
+        a.reviewer = m_author;
+        a.reviewComment = comment;
+    }
+    a.modifiedAt = nowUtc();
+    Transaction t(*m_db);
+    writeAnnotation(a, false, false);
+    const Annotation stored = readAnnotation(id);
+    audit(action, id, toJson(before), toJson(stored));
+    t.commit();
+    return stored;
+}
+
+Annotation ProjectStore::submit(long long id)
+{
+    return changeStatus(id, Status::Draft, Status::Rejected, Status::Submitted, {}, "submit");
+}
+
+Annotation ProjectStore::approve(long long id, const std::string& comment)
+{
+    return changeStatus(id, Status::Submitted, std::nullopt, Status::Approved, comment, "approve");
+}
+
+Annotation ProjectStore::reject(long long id, const std::string& comment)
+{
+    if (comment.empty())
+        throw Error("A rejection needs a comment", "Say what is wrong so that the author can fix it");
+    return changeStatus(id, Status::Submitted, std::nullopt, Status::Rejected, comment, "reject");
+}
+
+std::optional<double> ProjectStore::interAnnotatorDice(long long imageId, const std::string& authorA,
+                                                       const std::string& authorB) const
+{
+    const auto a = annotations(AnnotationFilter{imageId, {}, authorA, {}});
+    const auto b = annotations(AnnotationFilter{imageId, {}, authorB, {}});
+    if (a.empty() || b.empty())
+        return std::nullopt;
+    struct Pair { double dice; size_t i, j; };
+    std::vector<Pair> pairs;
+    for (size_t i = 0; i < a.size(); ++i)
+        for (size_t j = 0; j < b.size(); ++j)
+            pairs.push_back({dice(a[i].box, b[j].box), i, j});
+    std::sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) { return x.dice > y.dice; });
+    std::vector<bool> usedA(a.size()), usedB(b.size());
+    double sum = 0;
+    for (const Pair& p : pairs) {
+        if (usedA[p.i] || usedB[p.j])
+            continue;
+        usedA[p.i] = usedB[p.j] = true;
+        sum += p.dice;
+    }
+    return sum / double(std::max(a.size(), b.size()));
+}
+
+std::vector<AuditEntry> ProjectStore::auditLog(std::optional<long long> annotationId) const
+{
+    Statement s(*m_db, annotationId ? "SELECT id, at, who, action, annotation_id, before, after FROM audit_log "
+                                      "WHERE annotation_id = ?1 ORDER BY id"
+                                    : "SELECT id, at, who, action, annotation_id, before, after FROM audit_log ORDER BY id");
+    if (annotationId)
+        s.bind(1, *annotationId);
+    std::vector<AuditEntry> out;
+    while (s.step())
+        out.push_back(AuditEntry{s.columnInt(0), s.columnText(1), s.columnText(2), s.columnText(3), s.columnInt(4),
+                                 s.columnText(5), s.columnText(6)});
+    return out;
+}
+
+std::string ProjectStore::integrityCheck() const { return m_db->scalarText("PRAGMA integrity_check"); }
+
+long long ProjectStore::setPageLimit(long long pages)
+{
+    return m_db->scalarInt("PRAGMA max_page_count = " + std::to_string(pages));
+}
+
+} // namespace ks::annotation
