@@ -4,6 +4,7 @@
 /// patient → study → series → instance. Reads headers only (no pixel decoding).
 /// CONTRACT owned by ks_dicom; the UI and CLI build on these names.
 
+#include "common/Calibration.h"
 #include "common/Progress.h"
 
 #include <string>
@@ -26,6 +27,8 @@ struct InstanceInfo
     std::string photometric;
     std::string transferSyntaxName;
     std::string modality;
+    Calibration calibration;        ///< from the header (ultrasound regions / pixel spacing)
+    double frameTimeMs = 0;         ///< multi-frame: time between frames from the header, else 0
 };
 
 struct SeriesNode
