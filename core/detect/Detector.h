@@ -5,6 +5,7 @@
 /// flagged low-confidence. Hybrid averages the Haar-GBM and FA-GBM likelihoods per candidate.
 
 #include "CandidateGenerator.h"
+#include "CnnBackend.h"
 #include "GbmClassifier.h"
 #include "Method.h"
 
@@ -38,6 +39,7 @@ struct FeatureSet
     std::string name;                            ///< "haar", "na", "pa", "fa"
     std::unique_ptr<FeatureExtractor> extractor;
     GbmClassifier gbm;
+    CnnInfo cnn;                                 ///< provenance of a CNN set (empty for haar)
 };
 
 /// A trained detector: candidate sizes plus one FeatureSet per trained feature set. Move-only.

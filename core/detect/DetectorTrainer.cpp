@@ -86,6 +86,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
             CnnInfo info;
             fs.extractor = CnnBackend::train(s, config.cnn, frames, labels, info, tune);
             rep.cnn[s] = info;
+            fs.cnn = info;
             featureEnd = 0.9;
         }
         // Features of the labelled boxes, frame by frame.

@@ -1,0 +1,71 @@
+#pragma once
+/// \file Evaluation.h
+/// The paper's Table 1 on annotated frames: per image the Dice of the chosen box with the
+/// ground truth; per method the mean Dice and the failures (Dice < 0.8).
+
+#include "AnnotatedFrame.h"
+#include "Detector.h"
+#include "Method.h"
+
+#include "common/Progress.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ks::detect {
+
+/// One method's answer on one frame.
+struct MethodOutcome
+{
+    Detection detection;
+    double dice = 0;
+};
+
+/// One frame's answers.
+struct ImageOutcome
+{
+    std::string name;
+    Box truth;
+    std::map<Method, MethodOutcome> methods;
+};
+
+/// Table 1 row. Value type.
+struct MethodSummary
+{
+    double meanDice = 0;
+    int failures = 0;        ///< Dice < failureDice
+    int lowConfidence = 0;   ///< frames where no candidate was positive
+    int n = 0;
+    double meanSeconds = 0;  ///< candidates + features + scoring per frame
+};
+
+/// Value type.
+struct EvaluationResult
+{
+    std::vector<Method> methods;
+    std::vector<ImageOutcome> images;
+    std::map<Method, MethodSummary> summary;
+    double failureDice = 0.8;
+};
+
+/// Stateless; thread-safe for different detectors.
+class Evaluation
+{
+public:
+    /// Detects with every method on every frame (each feature set scored once per frame).
+    /// \throws ks::Error for an empty set, a frame without ground truth (named), a method the
+    ///         detector was not trained for; ks::Cancelled
+    static EvaluationResult run(Detector& detector, const std::vector<AnnotatedFrame>& frames,
+                                const std::vector<Method>& methods, Progress& progress = NullProgress::instance());
+
+    /// Table 1 as aligned text; `note` is printed under it (e.g. "no ImageNet transfer").
+    static std::string table(const EvaluationResult& r, const std::string& backboneTitle = "CaffeNet",
+                             const std::string& note = {});
+    /// One row per image: name, truth, and per method box, Dice, likelihood, low confidence.
+    static std::string csv(const EvaluationResult& r);
+    /// {"methods": {"haar": {"mean_dice", "failures", "n", ...}}, "per_image": [...]}
+    static std::string json(const EvaluationResult& r);
+};
+
+} // namespace ks::detect

@@ -1,0 +1,262 @@
+// Units of the detector: Dice, candidate sweep and sizes, presets, labels, Haar features against
+// direct pixel sums, XGBoost save/load, likelihood map.
+
+#include "SyntheticScene.h"
+
+#include "detect/CandidateGenerator.h"
+#include "detect/Detector.h"
+#include "detect/GbmClassifier.h"
+#include "detect/HaarFeatures.h"
+#include "detect/Labeler.h"
+#include "detect/Method.h"
+#include "detect/Sha256.h"
+#include "detect/TargetPreset.h"
+
+#include "common/Error.h"
+
+#include <QtTest>
+
+#include <cstring>
+#include <random>
+
+using namespace ks;
+using namespace ks::detect;
+
+class TestDetectUnits : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void diceHandComputed()
+    {
+        QCOMPARE(dice(Box{0, 0, 10, 10}, Box{5, 0, 10, 10}), 0.5);           // 50 / 100
+        QCOMPARE(dice(Box{0, 0, 10, 10}, Box{0, 0, 10, 10}), 1.0);
+        QCOMPARE(dice(Box{0, 0, 10, 10}, Box{20, 20, 5, 5}), 0.0);
+        QVERIFY(std::abs(dice(Box{0, 0, 10, 10}, Box{2, 2, 10, 10}) - 2.0 * 64 / 200) < 1e-12);
+    }
+
+    void geometricSteps()
+    {
+        const auto s = CandidateGenerator::geometricSteps(100, 200, 1.5); // ceil(log 2 / log 1.5) = 2 steps
+        QCOMPARE(s.size(), size_t(3));
+        QCOMPARE(s[0], 100.0);
+        QVERIFY(std::abs(s[1] - 100 * std::sqrt(2.0)) < 1e-9);
+        QVERIFY(std::abs(s[2] - 200) < 1e-9);
+        QCOMPARE(CandidateGenerator::geometricSteps(50, 50, 1.2).size(), size_t(1));
+    }
+
+    void sweepHandComputed()
+    {
+        // 40×20 boxes in 100×50 at half-size strides: x 0,20,40,60; y 0,10,20,30 → 16 boxes.
+        SizeRange r{40, 40, 20, 20, 0, 10};
+        const auto boxes = CandidateGenerator::sweep(Box{0, 0, 100, 50}, r, 0.5, 1.2);
+        QCOMPARE(boxes.size(), size_t(16));
+        QCOMPARE(boxes.front(), (Box{0, 0, 40, 20}));
+        QCOMPARE(boxes.back(), (Box{60, 30, 40, 20}));
+        // An offset region and a leftover: 100 - 40 = 60 is not a multiple of 25 → grid centred.
+        const auto b2 = CandidateGenerator::sweep(Box{10, 5, 100, 20}, SizeRange{40, 40, 20, 20, 0, 10}, 0.625, 1.2);
+        QCOMPARE(b2.size(), size_t(3)); // x steps of 25: 0, 25, 50 (+5 centring) ; one row
+        QCOMPARE(b2[0].x, 15.0);
+        QCOMPARE(b2[2].x, 65.0);
+        QCOMPARE(b2[0].y, 5.0);
+        // Aspect filter: widths {40, 80}, heights {20, 40}, aspect in [0.4, 0.6] keeps 40×20 and 80×40 only.
+        const auto b3 = CandidateGenerator::sweep(Box{0, 0, 80, 40}, SizeRange{40, 80, 20, 40, 0.4, 0.6}, 1.0, 2.0);
+        QCOMPARE(b3.size(), size_t(2 * 2 + 1));
+        for (const auto& b : b3)
+            QVERIFY(std::abs(b.height / b.width - 0.5) < 1e-9);
+    }
+
+    void targetCountIsMet()
+    {
+        SizeRange r{150, 300, 80, 200, 0.3, 1.2};
+        CandidateConfig c;
+        c.targetCount = 2000;
+        const auto boxes = CandidateGenerator::generate(Box{0, 0, 800, 600}, r, c);
+        QVERIFY2(boxes.size() >= 1500 && boxes.size() <= 2000, std::to_string(boxes.size()).c_str());
+        for (const auto& b : boxes)
+            QVERIFY(b.x >= -1e-9 && b.y >= -1e-9 && b.right() <= 800 + 1e-9 && b.bottom() <= 600 + 1e-9);
+    }
+
+    void fieldOfViewLimitsCandidates()
+    {
+        SizedBox sb{Box{0, 0, 60, 30}, 1.0, 1.0};
+        const auto sizes = SizeModel::learn(TargetPreset::dataOnly(), {sb});
+        Calibration cal = Calibration::user(1.0);
+        cal.fieldOfView = Box{100, 50, 200, 100};
+        CandidateConfig cc;
+        cc.targetCount = 0;
+        cc.strideFraction = 0.25;
+        const auto boxes = CandidateGenerator::forFrame(400, 300, cal, sizes, cc);
+        QVERIFY(!boxes.empty());
+        for (const auto& b : boxes)
+            QVERIFY(b.x >= 100 - 1e-9 && b.right() <= 300 + 1e-9 && b.y >= 50 - 1e-9 && b.bottom() <= 150 + 1e-9);
+    }
+
+    void presetSizes()
+    {
+        const auto kidney = TargetPreset::load("kidney", {KS_SOURCE_DIR "/resources/presets"});
+        QCOMPARE(kidney.lengthMm->first, 75.0);
+        QCOMPARE(kidney.widthMm->second, 70.0);
+        TargetPreset flat = kidney;
+        flat.orientationDeg = {0, 0};
+        const auto r = flat.axisAlignedRangeMm();
+        QCOMPARE(r[0], 75.0);
+        QCOMPARE(r[1], 140.0);
+        QCOMPARE(r[2], 35.0);
+        QCOMPARE(r[3], 70.0);
+        TargetPreset tilted = flat;
+        tilted.orientationDeg = {0, 90}; // upright kidneys too: width and height both span 35..140
+        const auto t = tilted.axisAlignedRangeMm();
+        QCOMPARE(t[0], 35.0);
+        QVERIFY(t[1] >= 140.0);
+        QCOMPARE(t[2], 35.0);
+        // at 45° a 140×70 box is (140+70)/√2 wide
+        QVERIFY(t[1] >= 210 / std::sqrt(2.0) - 1e-9);
+
+        // training boxes 100×50 mm (200×100 px at 0.5 mm/px), margin 10 % → [90.9, 110] × [45.45, 55] mm
+        flat.trainingMargin = 0.1;
+        const auto sizes = SizeModel::learn(flat, {SizedBox{Box{0, 0, 200, 100}, 0.5, 0.5}});
+        const auto px = sizes.pixelRange(Calibration::user(0.25)); // other image, 0.25 mm/px
+        QVERIFY(std::abs(px.wMin - 100 / 1.1 / 0.25) < 1e-9);
+        QVERIFY(std::abs(px.wMax - 110 / 0.25) < 1e-9);
+        QVERIFY(std::abs(px.hMax - 55 / 0.25) < 1e-9);
+        // uncalibrated image: the training boxes' pixel sizes
+        const auto unc = sizes.pixelRange(Calibration{});
+        QVERIFY(std::abs(unc.wMax - 220) < 1e-9);
+        // preset cut: a 30 mm box is outside the kidney preset → clear error
+        try {
+            SizeModel::learn(flat, {SizedBox{Box{0, 0, 60, 30}, 0.5, 0.5}});
+            QFAIL("expected an error");
+        } catch (const Error& e) {
+            QVERIFY(e.message().find("do not overlap") != std::string::npos);
+        }
+        // round trip
+        const auto back = SizeModel::fromJson(sizes.toJson());
+        QCOMPARE(back.mmRange().wMin, sizes.mmRange().wMin);
+        QVERIFY_THROWS_EXCEPTION(Error, TargetPreset::load("no_such_preset", {KS_SOURCE_DIR "/resources/presets"}));
+        QVERIFY_THROWS_EXCEPTION(Error, TargetPreset::fromJson(R"({"name":"x","length_mm":[5]})"));
+    }
+
+    void labels()
+    {
+        const Box truth{50, 50, 100, 50};
+        std::vector<Box> cands;
+        for (int dx = -150; dx <= 150; dx += 5)
+            cands.push_back(Box{50.0 + dx, 50, 100, 50});
+        LabelConfig lc;
+        lc.negativeRatio = 2;
+        lc.nearMissShare = 0.5;
+        const auto l = Labeler::label(cands, truth, lc);
+        int pos = 0, near = 0, neg = 0;
+        for (const auto& x : l) {
+            QCOMPARE(x.label == 1, dice(x.box, truth) >= 0.8);
+            pos += x.label;
+            near += (!x.label && x.dice >= 0.5) ? 1 : 0;
+            neg += 1 - x.label;
+        }
+        QCOMPARE(pos, 9); // |dx| ≤ 20 → Dice = 1 - |dx|/100 ≥ 0.8
+        QCOMPARE(neg, 18);
+        QCOMPARE(near, 9);
+        // same seed → same sample
+        const auto l2 = Labeler::label(cands, truth, lc);
+        QCOMPARE(l2.size(), l.size());
+        for (size_t i = 0; i < l.size(); ++i)
+            QCOMPARE(l2[i].box, l[i].box);
+    }
+
+    void haarMatchesDirectSums()
+    {
+        cv::Mat img(97, 131, CV_8UC1);
+        cv::theRNG().state = 12345;
+        cv::randu(img, 0, 256);
+        HaarFeatures haar(2000);
+        QCOMPARE(haar.dimension(), 2002);
+        const std::vector<Box> boxes{{10.3, 7.8, 60.2, 40.1}, {0, 0, 131, 97}, {100, 70, 50, 40}, {-10, -5, 33, 29}};
+        const cv::Mat f = haar.extract(img, boxes);
+        QCOMPARE(f.rows, 4);
+        QCOMPARE(f.cols, 2002);
+        for (int i = 0; i < 4; ++i)
+            for (int k = 0; k < 2000; k += 7) {
+                const double direct = HaarFeatures::directValue(img, boxes[i], haar.features()[k]);
+                const double fast = f.at<float>(i, k + 2);
+                QVERIFY2(std::abs(direct - fast) < 1e-4 * (1 + std::abs(direct)),
+                         (std::to_string(i) + "/" + std::to_string(k) + ": " + std::to_string(direct) + " vs "
+                          + std::to_string(fast)).c_str());
+            }
+        // the saved list reproduces the same features
+        HaarFeatures back = HaarFeatures::fromJson(haar.toJson());
+        const cv::Mat f2 = back.extract(img, boxes);
+        QCOMPARE(cv::norm(f, f2, cv::NORM_INF), 0.0);
+        // deterministic list
+        QCOMPARE(HaarFeatures(2000).toJson(), haar.toJson());
+        QVERIFY_THROWS_EXCEPTION(Error, HaarFeatures::fromJson("{\"type\":\"haar\"}"));
+    }
+
+    void gbmSaveLoadIdentical()
+    {
+        std::mt19937 rng(3);
+        std::normal_distribution<float> n(0, 1);
+        cv::Mat x(600, 10, CV_32F);
+        std::vector<float> y(600);
+        for (int i = 0; i < 600; ++i) {
+            for (int j = 0; j < 10; ++j)
+                x.at<float>(i, j) = n(rng);
+            y[i] = x.at<float>(i, 0) + 0.5f * x.at<float>(i, 3) > 0 ? 1.f : 0.f;
+        }
+        GbmClassifier g;
+        g.train(x.rowRange(0, 400), std::vector<float>(y.begin(), y.begin() + 400));
+        const auto p = g.predict(x.rowRange(400, 600));
+        int correct = 0;
+        for (int i = 0; i < 200; ++i)
+            correct += (p[i] >= 0.5f) == (y[400 + i] > 0.5f);
+        QVERIFY2(correct >= 170, std::to_string(correct).c_str());
+        const auto bytes = g.save();
+        const GbmClassifier h = GbmClassifier::load(bytes);
+        QCOMPARE(h.featureCount(), 10);
+        const auto q = h.predict(x.rowRange(400, 600));
+        QCOMPARE(q.size(), p.size());
+        QVERIFY(std::memcmp(p.data(), q.data(), p.size() * sizeof(float)) == 0);
+        // same seed, same model
+        GbmClassifier g2;
+        g2.train(x.rowRange(0, 400), std::vector<float>(y.begin(), y.begin() + 400));
+        QVERIFY(g2.save() == bytes);
+        // wrong inputs
+        GbmClassifier bad;
+        QVERIFY_THROWS_EXCEPTION(Error, bad.train(x.rowRange(0, 10), std::vector<float>(10, 1.f)));
+        QVERIFY_THROWS_EXCEPTION(Error, GbmClassifier::load(std::vector<char>{'x', 'y'}));
+        QVERIFY_THROWS_EXCEPTION(Error, g.predict(cv::Mat(3, 4, CV_32F, cv::Scalar(0))));
+    }
+
+    void decisionAndMap()
+    {
+        const std::vector<Box> boxes{{0, 0, 8, 8}, {4, 4, 8, 8}, {10, 0, 4, 4}};
+        auto d = Detector::choose(boxes, {0.3f, 0.7f, 0.6f});
+        QCOMPARE(d.box, boxes[1]);
+        QCOMPARE(d.positiveCount, 2);
+        QVERIFY(!d.lowConfidence);
+        d = Detector::choose(boxes, {0.3f, 0.2f, 0.4f});
+        QCOMPARE(d.box, boxes[2]);
+        QVERIFY(d.lowConfidence);
+        const cv::Mat m = Detector::likelihoodMap(cv::Size(16, 12), boxes, {0.3f, 0.7f, 0.6f}, 1);
+        QCOMPARE(m.at<float>(1, 1), 0.3f);   // only box 0
+        QCOMPARE(m.at<float>(5, 5), 0.7f);   // boxes 0 and 1 → max
+        QCOMPARE(m.at<float>(1, 11), 0.6f);  // box 2
+        QCOMPARE(m.at<float>(11, 1), 0.0f);  // none
+        // hybrid = mean per candidate
+        const auto h = Detector::combine(Method::Hybrid, {{"haar", {0.2f, 1.0f}}, {"fa", {0.6f, 0.0f}}});
+        QCOMPARE(h[0], 0.4f);
+        QCOMPARE(h[1], 0.5f);
+        QCOMPARE(parseMethods("haar,HYBRID").size(), size_t(2));
+        QVERIFY_THROWS_EXCEPTION(Error, parseMethods("haar,cnn"));
+    }
+
+    void sha256Vectors()
+    {
+        QCOMPARE(Sha256::ofBytes(""), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+        QCOMPARE(Sha256::ofBytes("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        QCOMPARE(Sha256::ofBytes(std::string(1000, 'a')),
+                 std::string("41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDetectUnits)
+#include "TestDetectUnits.moc"
