@@ -121,11 +121,10 @@ void ImageView::applyZoom(double zoom, QPointF viewportAnchor)
 {
     zoom = std::clamp(zoom, kMinZoom, kMaxZoom);
     const QPointF anchorScene = mapToScene(viewportAnchor.toPoint());
-    const QPointF centreScene = mapToScene(viewport()->rect().center());
     setTransform(QTransform::fromScale(zoom, zoom));
-    // Keep the image point under the anchor where it was.
-    const QPointF anchorAfter = mapToScene(viewportAnchor.toPoint());
-    centerOn(centreScene + (anchorScene - anchorAfter));
+    // Keep the image point under the anchor where it was (within the scroll limits).
+    const QPointF centreViewport = QRectF(viewport()->rect()).center();
+    centerOn(anchorScene + (centreViewport - viewportAnchor) / zoom);
     updateSmoothing();
     Q_EMIT zoomChanged(zoom);
 }

@@ -44,12 +44,13 @@ QString StudyBrowser::summary() const
     for (const auto& p : tree.patients)
         for (const auto& s : p.studies)
             series += static_cast<int>(s.series.size());
+    auto count = [](int n, const QString& one, const QString& many) { return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many); };
     QStringList parts;
-    parts << tr("%n instance(s)", nullptr, m_model->instanceCount()) + tr(" in %n series", nullptr, series);
+    parts << count(m_model->instanceCount(), tr("instance"), tr("instances")) + tr(" in ") + count(series, tr("series"), tr("series"));
     if (tree.skippedFiles > 0)
-        parts << tr("%n non-DICOM file(s) skipped", nullptr, tree.skippedFiles);
+        parts << count(tree.skippedFiles, tr("non-DICOM file"), tr("non-DICOM files")) + tr(" skipped");
     if (!tree.problems.empty())
-        parts << tr("%n file(s) unreadable", nullptr, static_cast<int>(tree.problems.size()));
+        parts << count(static_cast<int>(tree.problems.size()), tr("file"), tr("files")) + tr(" unreadable");
     return parts.join(QStringLiteral("; "));
 }
 
