@@ -1,13 +1,65 @@
 #include "Command.h"
 
+#include "Args.h"
+#include "ConsoleProgress.h"
+
 #include "common/Error.h"
+
+#if defined(KS_INTERPRET_HAS_REPORT)
+#include "interpret/HtmlReport.h"
+#include "interpret/ReportBuilder.h"
+#endif
+
+#include <ostream>
+#include <sstream>
 
 namespace ks::cli {
 
-// Placeholder until the owning area implements it.
-int reportCommand(const std::vector<std::string>&, Io)
+/// report --model BUNDLE_DIR --study DIR_OR_COCO [--out report.html] [--patches N]
+///        [--layers conv1,conv2] [--top N] [--threshold 0.4] [--max-images N] [--no-eval]
+///        [--category NAME] [--quiet]
+/// Writes the self-contained HTML interpretability report and prints its headline figures.
+int reportCommand(const std::vector<std::string>& argv, Io io)
 {
-    throw Error("This command is not available in this build yet");
+#if defined(KS_INTERPRET_HAS_REPORT)
+    const Args args(argv, {{"model", 1}, {"study", 1}, {"out", 1}, {"patches", 1}, {"layers", 1}, {"top", 1},
+                           {"threshold", 1}, {"max-images", 1}, {"no-eval", 0}, {"category", 1}, {"quiet", 0}});
+    if (!args.positional().empty())
+        throw Error("Unexpected argument '" + args.positional().front() + "'",
+                    "Usage: report --model BUNDLE_DIR --study DIR_OR_COCO [--out report.html] [--patches N]");
+    interpret::ReportOptions o;
+    o.bundleDir = args.required("model");
+    o.study = args.required("study");
+    o.category = args.value("category");
+    o.patches = args.integer("patches", o.patches);
+    o.topFilters = args.integer("top", o.topFilters);
+    o.changeThreshold = args.number("threshold", o.changeThreshold);
+    o.maxImages = args.integer("max-images", 0);
+    o.evaluate = !args.has("no-eval");
+    if (args.has("layers")) {
+        std::stringstream ss(args.value("layers"));
+        for (std::string l; std::getline(ss, l, ',');)
+            if (!l.empty())
+                o.layers.push_back(l);
+    }
+    if (o.patches < 0 || o.topFilters < 1 || o.maxImages < 0 || o.changeThreshold < 0)
+        throw Error("Invalid option value", "Use --patches >= 0, --top >= 1, --max-images >= 0, --threshold >= 0");
+    const std::string out = args.value("out", "report.html");
+
+    ConsoleProgress progress(io.err, args.has("quiet"));
+    interpret::ReportSummary summary;
+    const interpret::ReportData data = interpret::ReportBuilder::build(o, &summary, progress);
+    interpret::HtmlReport::write(data, out);
+    progress.finish();
+    for (const auto& line : summary.lines)
+        io.out << line << "\n";
+    io.out << "Report written to " << out << "\n";
+    return 0;
+#else
+    (void)argv;
+    (void)io;
+    throw Error("The report is not available in this build", "Build KidneyScope with the CNN and detector libraries");
+#endif
 }
 
 } // namespace ks::cli

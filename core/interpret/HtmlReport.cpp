@@ -248,6 +248,7 @@ std::string HtmlReport::render(const ReportData& d)
     }
     if (d.panels.empty())
         h << "<p>No patches analysed.</p>\n";
+    table(h, d.measureSummary);
 
     h << "<h2>Per-image Dice</h2>\n";
     if (d.perImageDice.rows.empty())

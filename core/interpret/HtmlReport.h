@@ -43,6 +43,7 @@ struct ReportData
     /// Table 2 per comparison, e.g. {"PA vs NA", table}.
     std::vector<std::pair<std::string, WeightChangeTable>> table2;
     std::vector<ReportPanel> panels;
+    ReportTable measureSummary;           ///< the measures averaged over all panels
     ReportTable perImageDice;
     std::vector<std::pair<std::string, std::string>> configuration;  ///< key → value
     std::string manifestJson;             ///< the bundle manifest as stored (shown verbatim)
