@@ -45,8 +45,8 @@ void checkDecodable(DcmDataset& ds, const std::string& path)
         return;
     const std::string uid = x.getXferID();
     if (isJpeg2000(uid))
-        throw Error(fileName(path) + " is compressed with JPEG 2000 (" + x.getXferName()
-                        + "): KidneyScope's DICOM library has no JPEG 2000 decoder",
+        throw Error(fileName(path) + " is compressed with JPEG 2000 (transfer syntax \"" + std::string(x.getXferName()) + "\")"
+                        + ": KidneyScope's DICOM library has no JPEG 2000 decoder",
                     "Convert the file to an uncompressed transfer syntax, e.g. with gdcmconv --raw",
                     Error::Kind::Unsupported);
     if (!DcmCodecList::canChangeCoding(xfer, EXS_LittleEndianExplicit))
