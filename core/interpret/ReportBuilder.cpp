@@ -201,9 +201,17 @@ ReportData ReportBuilder::build(const ReportOptions& o, ReportSummary* summary, 
     // ---- Fig. 4 panels --------------------------------------------------------------------------
     std::vector<std::string> layers = o.layers;
     if (layers.empty() && !models.empty()) {
-        const auto names = models.front().model->convLayerNames();
-        for (std::size_t i = 0; i < names.size() && i < 2; ++i)
-            layers.push_back(names[i]);
+        // Fig. 4 shows layers 1 and 2: the first conv layer and the next one with a spatial
+        // kernel (CaffeNet conv2; SqueezeNet's fire2 3×3 expand rather than its 1×1 squeeze).
+        const auto& model = *models.front().model;
+        const auto names = model.convLayerNames();
+        if (!names.empty())
+            layers.push_back(names.front());
+        for (std::size_t i = 1; i < names.size(); ++i)
+            if (model.convWeights(names[i]).kernelHeight > 1) {
+                layers.push_back(names[i]);
+                break;
+            }
     }
     // Per model label and layer: sums over patches of the summary measures.
     struct Acc { double pc = 0, pcMax = 0, fr = 0, frMax = 0, si = 0, res = 0; int n = 0; };
