@@ -472,6 +472,26 @@ Annotation ProjectStore::add(const Annotation& in)
     return stored;
 }
 
+std::vector<Annotation> ProjectStore::addBatch(const std::vector<Annotation>& rois, const std::string& action)
+{
+    std::vector<Annotation> checked;
+    checked.reserve(rois.size());
+    for (const Annotation& in : rois)
+        checked.push_back(normalised(in));
+    std::vector<Annotation> out;
+    out.reserve(rois.size());
+    const std::string now = nowUtc();
+    Transaction t(*m_db);
+    for (Annotation& a : checked) {
+        a.createdAt = a.modifiedAt = now;
+        writeAnnotation(a, true, false);
+        out.push_back(readAnnotation(m_db->lastInsertId()));
+        audit(action, out.back().id, "", toJson(out.back()));
+    }
+    t.commit();
+    return out;
+}
+
 Annotation ProjectStore::update(const Annotation& in)
 {
     const Annotation before = requireAnnotation(in.id);

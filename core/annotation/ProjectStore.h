@@ -86,6 +86,9 @@ public:
     /// rotated box's bounding box when `rotated` is set. Returns it as stored.
     /// \throws ks::Error for an unknown image or label, an empty box, a full disk
     Annotation add(const Annotation& a);
+    /// Adds several ROIs in ONE transaction (all or none), one audit entry each with `action`
+    /// (e.g. "import"). Same rules as add(). Returns them as stored, in order.
+    std::vector<Annotation> addBatch(const std::vector<Annotation>& rois, const std::string& action = "add");
     /// Replaces the ROI with id a.id (all fields but createdAt). Returns it as stored.
     Annotation update(const Annotation& a);
     /// Deletes the ROI; returns it as it was (pass it to restore() to undo).
