@@ -3,6 +3,7 @@
 /// INTERNAL to ks_dicom (includes DCMTK): segmented palette colour lookup tables
 /// (PS3.3 C.7.9.2), which DCMTK's image module does not expand, and stored sample access.
 
+#include "SegmentedLut.h"
 #include "common/Image.h"
 #include "common/Progress.h"
 
@@ -14,12 +15,6 @@
 #include <vector>
 
 namespace ks::dicom::detail {
-
-/// Expands segmented LUT data (16-bit words: discrete opcode 0, linear 1, indirect 2).
-/// Pure; thread-safe.
-/// \throws ks::Error (InvalidInput) on an unknown opcode, a segment running past the data, or a
-///         result whose length is not `expectedEntries`
-std::vector<uint16_t> expandSegmentedLut(const uint16_t* words, size_t count, size_t expectedEntries);
 
 /// The stored sample values of a decompressed single-sample data set as CV_8UC1/CV_16UC1/CV_16SC1
 /// frames, without any photometric interpretation (palette indices stay indices).
