@@ -5,7 +5,7 @@
 #include "ProjectStore.h"
 
 #include "common/Error.h"
-#include "dicom/ImageLoader.h"
+#include "dicom/StudyScanner.h"
 
 #include <charconv>
 #include <filesystem>
@@ -39,29 +39,35 @@ std::string csvField(const std::string& s)
     return out + "\"";
 }
 
-/// Header facts of an image file through ks_dicom; empty when the file cannot be read.
+/// Header facts of an image file through ks_dicom's scanner (no pixel decoding); empty when
+/// the file has none. The birth date is not in the scanner's tree and stays empty.
 std::optional<ImageRecord> readHeader(const std::string& path, std::string& problem)
 {
     try {
-        const Image img = dicom::ImageLoader::load(path);
-        ImageRecord r;
-        r.sopInstanceUid = img.meta.sopInstanceUid;
-        r.width = img.width();
-        r.height = img.height();
-        if (img.calibration.isCalibrated()) {
-            r.mmPerPixelX = img.calibration.mmPerPixelX;
-            r.mmPerPixelY = img.calibration.mmPerPixelY;
-        }
-        r.patientId = img.meta.patientId;
-        r.patientName = img.meta.patientName;
-        r.patientBirthDate = img.meta.patientBirthDate;
-        return r;
+        const dicom::StudyTree tree = dicom::StudyScanner::scan(path);
+        for (const dicom::PatientNode& p : tree.patients)
+            for (const dicom::StudyNode& st : p.studies)
+                for (const dicom::SeriesNode& se : st.series)
+                    for (const dicom::InstanceInfo& in : se.instances) {
+                        ImageRecord r;
+                        r.sopInstanceUid = in.sopInstanceUid;
+                        r.width = in.columns;
+                        r.height = in.rows;
+                        if (in.calibration.isCalibrated()) {
+                            r.mmPerPixelX = in.calibration.mmPerPixelX;
+                            r.mmPerPixelY = in.calibration.mmPerPixelY;
+                        }
+                        r.patientId = p.patientId;
+                        r.patientName = p.patientName;
+                        return r;
+                    }
+        problem = tree.problems.empty() ? "no DICOM header" : tree.problems.front();
     } catch (const Cancelled&) {
         throw;
     } catch (const Error& e) {
         problem = e.message();
-        return std::nullopt;
     }
+    return std::nullopt;
 }
 
 bool sameRoi(const Annotation& a, const Annotation& b)

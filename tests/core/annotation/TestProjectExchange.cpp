@@ -140,6 +140,28 @@ private Q_SLOTS:
         QVERIFY(store.images().front().sopInstanceUid.empty());   // headers were not read
     }
 
+    void pixelSizeFromDicomHeaderWhenJsonHasNone()
+    {
+        const fs::path dir = scratch("exchange-header");
+        CocoDataset ds = CocoDataset::load((kHc18Train / "annotations.json").string());
+        std::map<std::string, double> truth;
+        for (CocoImage& im : ds.images) {
+            truth[im.path] = *im.pixelSpacingMm;
+            im.pixelSpacingMm.reset();
+        }
+        ds.images.resize(10);
+        ds.annotations.resize(10);
+        ds.save((dir / "nospacing.json").string());
+        ProjectStore store((dir / "project").string());
+        const ImportReport r = ProjectExchange::importCoco(store, (dir / "nospacing.json").string());
+        QCOMPARE(r.added, 10);
+        for (const ImageRecord& im : store.images()) {
+            QVERIFY2(im.isCalibrated(), im.path.c_str());
+            // SequenceOfUltrasoundRegions carries the same pixel size (in cm) as the JSON.
+            QVERIFY2(std::abs(im.mmPerPixelX - truth.at(im.path)) < 1e-6 * truth.at(im.path), im.path.c_str());
+        }
+    }
+
     void generatedRotatedRoundTrip()
     {
         const fs::path dir = scratch("exchange-rotated");
