@@ -29,10 +29,12 @@ QString instanceText(const ks::dicom::InstanceInfo& inst)
         text = QStringLiteral("#%1  %2").arg(inst.instanceNumber).arg(text);
     if (!inst.hasImage)
         return text + QStringLiteral("  (%1, no image)").arg(orDash(inst.objectKind, "not an image"));
-    QString detail = QStringLiteral("%1×%2").arg(inst.columns).arg(inst.rows);
+    QStringList detail;
+    if (inst.columns > 0 && inst.rows > 0)
+        detail << QStringLiteral("%1×%2").arg(inst.columns).arg(inst.rows);
     if (inst.frames > 1)
-        detail += QStringLiteral(", %1 frames").arg(inst.frames);
-    return text + QStringLiteral("  (") + detail + QLatin1Char(')');
+        detail << QStringLiteral("%1 frames").arg(inst.frames);
+    return detail.isEmpty() ? text : text + QStringLiteral("  (") + detail.join(QStringLiteral(", ")) + QLatin1Char(')');
 }
 
 QString instanceTip(const ks::dicom::InstanceInfo& inst)
@@ -65,22 +67,40 @@ void StudyTreeModel::setStudyTree(const ks::dicom::StudyTree& tree)
     setHorizontalHeaderLabels({tr("Study")});
     m_tree = tree;
     m_instanceCount = 0;
-    for (const auto& patient : tree.patients) {
+    // DICOM patients first, in scan order; plain images (PNG/JPEG/TIFF, no SOP class) last.
+    auto isPlain = [](const ks::dicom::PatientNode& p) {
+        for (const auto& st : p.studies)
+            for (const auto& se : st.series)
+                for (const auto& i : se.instances)
+                    if (!i.sopClassUid.empty())
+                        return false;
+        return true;
+    };
+    std::vector<const ks::dicom::PatientNode*> patients;
+    for (const auto& p : tree.patients)
+        patients.push_back(&p);
+    std::stable_partition(patients.begin(), patients.end(), [&](auto* p) { return !isPlain(*p); });
+    for (const auto* patientPtr : patients) {
+        const auto& patient = *patientPtr;
         QString name = orDash(patient.patientName, "(no name)");
         if (!patient.patientId.empty())
             name += QStringLiteral("  [%1]").arg(q(patient.patientId));
         QStandardItem* patientItem = makeItem(name, Level::Patient, q(patient.patientId));
         for (const auto& study : patient.studies) {
             QString text = orDash(study.description, "(no description)");
-            if (!study.date.empty())
-                text = q(study.date) + QStringLiteral("  ") + text;
+            if (!study.date.empty()) {
+                QString date = q(study.date);
+                if (date.size() == 8) // DICOM DA: YYYYMMDD
+                    date = date.left(4) + QLatin1Char('-') + date.mid(4, 2) + QLatin1Char('-') + date.mid(6, 2);
+                text = date + QStringLiteral("  ") + text;
+            }
             QStandardItem* studyItem = makeItem(text, Level::Study, q(study.studyInstanceUid));
             std::vector<const ks::dicom::SeriesNode*> series;
             for (const auto& s : study.series)
                 series.push_back(&s);
             std::stable_sort(series.begin(), series.end(), [](auto* a, auto* b) { return a->number < b->number; });
             for (const auto* s : series) {
-                QString seriesText = QStringLiteral("Series %1").arg(s->number);
+                QString seriesText = s->number > 0 ? QStringLiteral("Series %1").arg(s->number) : QStringLiteral("Series");
                 if (!s->modality.empty())
                     seriesText += QStringLiteral(" %1").arg(q(s->modality));
                 if (!s->description.empty())

@@ -26,8 +26,9 @@ public:
 
     explicit StudyTreeModel(QObject* parent = nullptr);
 
-    /// Replaces the content with `tree`. Series are ordered by number, instances by instance
-    /// number (then path), in the order the scanner found patients and studies.
+    /// Replaces the content with `tree`. Patients and studies keep the scanner's order, except
+    /// that patients holding only non-DICOM images (no SOP class) come last; series are ordered
+    /// by number, instances by instance number (then path).
     void setStudyTree(const ks::dicom::StudyTree& tree);
     const ks::dicom::StudyTree& studyTree() const { return m_tree; }
 

@@ -68,7 +68,7 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
     tagDock->setObjectName(QStringLiteral("tagsDock"));
     tagDock->setWidget(m_tags);
     addDockWidget(Qt::RightDockWidgetArea, tagDock);
-    resizeDocks({browserDock, tagDock}, {300, 340}, Qt::Horizontal);
+    resizeDocks({browserDock, tagDock}, {300, 400}, Qt::Horizontal);
 
     createActions();
     createStatusBar();

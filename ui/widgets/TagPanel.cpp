@@ -9,6 +9,8 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace ks::ui {
 
 TagPanel::TagPanel(QWidget* parent)
@@ -26,7 +28,9 @@ TagPanel::TagPanel(QWidget* parent)
     m_view->setModel(m_proxy);
     m_view->setUniformRowHeights(true);
     m_view->setAlternatingRowColors(true);
-    m_view->header()->setStretchLastSection(true);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->header()->moveSection(TagTreeModel::VrColumn, TagTreeModel::ValueColumn); // value before VR
     m_filter->setPlaceholderText(tr("Filter tags (name, number or value)"));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
@@ -48,8 +52,11 @@ QString TagPanel::describeCalibration(const ks::Calibration& cal)
 {
     if (!cal.isCalibrated()) {
         QString text = tr("Uncalibrated: measurements are in pixels.");
-        if (!cal.description.empty())
-            text += QLatin1Char(' ') + QString::fromStdString(cal.description);
+        QString why = QString::fromStdString(cal.description);
+        if (why.startsWith(QStringLiteral("uncalibrated: "), Qt::CaseInsensitive))
+            why = why.mid(14);
+        if (!why.isEmpty())
+            text += QStringLiteral(" (") + why + QLatin1Char(')');
         return text;
     }
     QString text = tr("%1 × %2 mm/pixel (%3)")
@@ -71,8 +78,12 @@ void TagPanel::setImage(const ks::Image& image)
 {
     m_model->setTags(image.tags);
     m_view->expandToDepth(0);
+    // Keep the value visible in a narrow dock: tag and VR fit their text, the name is capped.
     m_view->resizeColumnToContents(0);
+    m_view->resizeColumnToContents(2);
+    m_view->setColumnWidth(3, 220);
     m_view->resizeColumnToContents(1);
+    m_view->setColumnWidth(1, std::min(m_view->columnWidth(1), 150));
     const auto& meta = image.meta;
     QString head = QStringLiteral("<b>%1</b> %2×%3, %4 frame(s)").arg(
         QString::fromStdString(meta.modality.empty() ? std::string("Image") : meta.modality)).arg(image.width()).arg(image.height()).arg(image.frameCount());

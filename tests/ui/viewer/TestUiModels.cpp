@@ -35,6 +35,7 @@ ks::dicom::InstanceInfo instance(const std::string& path, int number, bool hasIm
     i.rows = 480;
     i.columns = 640;
     i.sopInstanceUid = "1.2.3." + std::to_string(number);
+    i.sopClassUid = hasImage ? "1.2.840.10008.5.1.4.1.1.6.1" : "1.2.840.10008.5.1.4.1.1.88.11";
     return i;
 }
 
@@ -48,7 +49,11 @@ ks::dicom::StudyTree sampleTree()
     study.series = {s2, s1};
     p1.studies = {study};
     ks::dicom::PatientNode p2{"P2", "Roe^John", {{"1.3", "", "", {{"1.3.1", "", "US", 1, {instance("/e/x.dcm", 1, true)}}}}}};
-    tree.patients = {p1, p2};
+    // Plain images (no SOP class) found first by the scanner: listed last.
+    ks::dicom::InstanceInfo png = instance("/d/mask.png", 0, true);
+    png.sopClassUid.clear();
+    ks::dicom::PatientNode plain{"", "(not DICOM)", {{"", "Images without DICOM header", "", {{"", "", "OT", 0, {png}}}}}};
+    tree.patients = {plain, p1, p2};
     tree.skippedFiles = 3;
     return tree;
 }
@@ -125,8 +130,9 @@ void TestUiModels::studyTreeGrouping()
 {
     StudyTreeModel model;
     model.setStudyTree(sampleTree());
-    QCOMPARE(model.rowCount(), 2); // patients
-    QCOMPARE(model.instanceCount(), 4);
+    QCOMPARE(model.rowCount(), 3); // patients
+    QCOMPARE(model.instanceCount(), 5);
+    QVERIFY(model.index(2, 0).data().toString().contains(QStringLiteral("not DICOM")));
     const QModelIndex p1 = model.index(0, 0);
     QVERIFY(p1.data().toString().contains(QStringLiteral("Doe^Jane")));
     QCOMPARE(p1.data(StudyTreeModel::LevelRole).toInt(), int(StudyTreeModel::Level::Patient));
@@ -151,7 +157,8 @@ void TestUiModels::studyTreeGrouping()
     QCOMPARE(model.firstImageInstance().data(StudyTreeModel::PathRole).toString(), QStringLiteral("/d/a.dcm"));
     QCOMPARE(model.findPath(QStringLiteral("/e/x.dcm")).data(StudyTreeModel::LevelRole).toInt(), int(StudyTreeModel::Level::Instance));
     QVERIFY(!model.findPath(QStringLiteral("/nope")).isValid());
-    QCOMPARE(model.instanceIndexes().size(), 4);
+    QCOMPARE(model.instanceIndexes().size(), 5);
+    QCOMPARE(model.instanceIndexes().back().data(StudyTreeModel::PathRole).toString(), QStringLiteral("/d/mask.png"));
     model.setStudyTree({});
     QCOMPARE(model.rowCount(), 0);
     QCOMPARE(model.instanceCount(), 0);
@@ -391,7 +398,7 @@ void TestUiModels::loaderDeliversResultAndFailure()
     loader.requestDemo(QStringLiteral("/tmp/demo-folder"));
     QTRY_COMPARE_WITH_TIMEOUT(scanned.size(), 1, 10000);
     QCOMPARE(scanned.front().at(0).toString(), QStringLiteral("/tmp/demo-folder"));
-    QCOMPARE(scanned.front().at(1).value<ks::dicom::StudyTree>().patients.size(), size_t(2));
+    QCOMPARE(scanned.front().at(1).value<ks::dicom::StudyTree>().patients.size(), size_t(3));
     QTRY_VERIFY(!loader.isBusy());
     QVERIFY(busy.size() >= 2);
     QCOMPARE(busy.back().at(0).toBool(), false);
