@@ -251,10 +251,12 @@ void decodePixels(DcmDataset& ds, const std::string& path, Image& image, Progres
     if (!ds.tagExistsWithValue(DCM_PixelData)) {
         const std::string sop = getString(ds, DCM_SOPClassUID);
         const ObjectKind k = classifySopClass(sop, false);
+        if (k.kind == "image")
+            throw Error(fileName(path) + " is an image object (" + k.className + ") without pixel data",
+                        "The file is incomplete; copy it again from the source");
         const char* article = std::string("aeiouAEIOUR").find(k.kind[0]) != std::string::npos ? "an " : "a ";
         throw Error(fileName(path) + " is " + article + k.kind + " (" + k.className + "): it holds no image",
-                    k.kind == "image" ? "The pixel data is missing; the file is incomplete"
-                                      : "Open it with a tool for " + k.kind + "s; KidneyScope shows images",
+                    "Open it with a tool for " + k.kind + "s; KidneyScope shows images",
                     Error::Kind::Unsupported);
     }
     checkDecodable(ds, path);
