@@ -9,6 +9,8 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 using namespace ks;
 using namespace ks::dicom;
@@ -118,6 +120,28 @@ private Q_SLOTS:
         QCOMPARE(back.calibration.source, CalibrationSource::UltrasoundRegion);
         QCOMPARE(*back.calibration.fieldOfView, (Box{0, 0, 50, 40}));
         QVERIFY(std::abs(back.calibration.mmPerPixelX - 0.125) < 1e-9);
+    }
+
+    void monochrome1IsInverted()
+    {
+        // No MONOCHROME1 file in the shared data: relabel a written MONOCHROME2 file (same length).
+        const std::string dir = tmpDir("dicom-writer-mono1");
+        Image im;
+        im.frames.push_back(randomFrame(16, 24, CV_8UC1, 5));
+        DicomWriter::write(dir + "/m2.dcm", im);
+        std::string bytes;
+        {
+            std::ifstream in(dir + "/m2.dcm", std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        const auto at = bytes.find("MONOCHROME2");
+        QVERIFY(at != std::string::npos);
+        bytes[at + 10] = '1';
+        std::ofstream(dir + "/m1.dcm", std::ios::binary) << bytes;
+        const Image back = ImageLoader::load(dir + "/m1.dcm");
+        QCOMPARE(back.meta.photometric, std::string("MONOCHROME1"));
+        cv::Mat expected = 255 - im.frames[0];
+        QCOMPARE(cv::norm(back.frames[0], expected, cv::NORM_INF), 0.0);
     }
 
     void rejectsWhatItCannotWrite()

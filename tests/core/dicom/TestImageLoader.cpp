@@ -14,6 +14,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 using namespace ks;
 using ks::dicom::ImageLoader;
@@ -405,6 +406,32 @@ private Q_SLOTS:
         auto pixel = std::find_if(tags.begin(), tags.end(), [](const TagEntry& t) { return t.tag == "(7FE0,0010)"; });
         QVERIFY(pixel != tags.end());
         QVERIFY(pixel->value.size() < 64);
+    }
+
+    void concurrentLoadsAgree()
+    {
+        const std::vector<std::string> files = {shared("us/US1_RLE.dcm"), shared("us/US-PAL-8-10x-echo.dcm"),
+                                                shared("us/JPGLosslessP14SV1_1s_1f_8b.dcm"),
+                                                shared("other/MR_small_jpeg_ls_lossless.dcm")};
+        std::vector<Image> reference;
+        for (const auto& f : files)
+            reference.push_back(ImageLoader::load(f));
+        std::vector<int> mismatches(4, 0);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int r = 0; r < 3; ++r)
+                    for (size_t k = 0; k < files.size(); ++k) {
+                        const size_t i = (k + size_t(t)) % files.size();
+                        const Image im = ImageLoader::load(files[i]);
+                        for (int f = 0; f < im.frameCount(); ++f)
+                            if (cv::norm(im.frames[size_t(f)], reference[i].frames[size_t(f)], cv::NORM_INF) != 0)
+                                ++mismatches[size_t(t)];
+                    }
+            });
+        for (auto& th : threads)
+            th.join();
+        QCOMPARE(mismatches, std::vector<int>(4, 0));
     }
 
     void cancelStopsLoading()
