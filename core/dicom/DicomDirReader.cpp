@@ -214,10 +214,26 @@ std::vector<HeaderRecord> DicomDirReader::read(const std::string& path, std::vec
         w.byOffset[rec->getFileOffset()] = rec;
     }
     progress.step(0.1, "Reading the DICOMDIR");
+    // Start from the root record; if the root offset is broken (it points into a lower level, or
+    // nowhere), start from the records no other record points to, in file order.
+    std::set<Uint32> referenced;
+    for (DcmDirectoryRecord* r : records) {
+        if (auto next = getInt(*r, DCM_OffsetOfTheNextDirectoryRecord); next && *next > 0)
+            referenced.insert(Uint32(*next));
+        if (auto lower = getInt(*r, DCM_OffsetOfReferencedLowerLevelDirectoryEntity); lower && *lower > 0)
+            referenced.insert(Uint32(*lower));
+    }
     const auto root = getInt(ds, DCM_OffsetOfTheFirstDirectoryRecordOfTheRootDirectoryEntity);
-    if (root && *root > 0)
+    const bool rootValid = root && *root > 0 && w.byOffset.count(Uint32(*root)) && !referenced.count(Uint32(*root));
+    if (rootValid)
         w.walk(Uint32(*root), Context{}, 0);
-    // Records the offsets do not reach (missing or broken offsets): take them in file order.
+    else if (root && *root > 0)
+        problems.push_back(path + ": the root record offset does not point to a top-level record; "
+                           "the hierarchy was rebuilt from the other record offsets");
+    for (DcmDirectoryRecord* r : records)
+        if (!w.visited.count(r) && !referenced.count(r->getFileOffset()))
+            w.walk(r->getFileOffset(), Context{}, 0);
+    // Records the offsets do not reach at all: take them in file order.
     size_t unreached = 0;
     Context ctx;
     for (size_t i = 0; i < records.size(); ++i) {

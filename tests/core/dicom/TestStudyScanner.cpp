@@ -100,7 +100,8 @@ private Q_SLOTS:
     void dicomDirSameTreeAsReference()
     {
         const StudyTree ref = StudyScanner::scan(shared("other/dicomdirtests/DICOMDIR"));
-        for (const char* f : {"DICOMDIR-reordered", "DICOMDIR-implicit", "DICOMDIR-bigEnd"}) {
+        for (const char* f : {"DICOMDIR-reordered", "DICOMDIR-implicit", "DICOMDIR-bigEnd", "DICOMDIR-nooffset",
+                              "DICOMDIR-nopatient"}) {
             const StudyTree t = StudyScanner::scan(shared(std::string("other/dicomdirtests/") + f));
             QCOMPARE(t.patients.size(), ref.patients.size());
             for (size_t p = 0; p < ref.patients.size(); ++p) {
