@@ -260,6 +260,8 @@ void ProjectStore::removeLabel(const std::string& name)
 
 long long ProjectStore::addImage(const ImageRecord& in)
 {
+    if (in.path.empty())
+        throw Error("An image needs a file path", "Register images that were loaded from a file");
     const std::string path = fs::absolute(in.path).lexically_normal().string();
     if (const auto existing = findImage(path, in.frame))
         return existing->id;
@@ -278,6 +280,26 @@ long long ProjectStore::addImage(const ImageRecord& in)
     const long long id = m_db->lastInsertId();
     t.commit();
     return id;
+}
+
+ImageRecord ProjectStore::recordFor(const Image& image, int frame)
+{
+    if (frame < 0 || (image.frameCount() > 0 && frame >= image.frameCount()))
+        throw Error("Frame " + std::to_string(frame) + " does not exist in '" + image.meta.sourcePath + "'");
+    ImageRecord r;
+    r.path = image.meta.sourcePath;
+    r.frame = frame;
+    r.sopInstanceUid = image.meta.sopInstanceUid;
+    r.width = image.width();
+    r.height = image.height();
+    if (image.calibration.isCalibrated()) {
+        r.mmPerPixelX = image.calibration.mmPerPixelX;
+        r.mmPerPixelY = image.calibration.mmPerPixelY;
+    }
+    r.patientId = image.meta.patientId;
+    r.patientName = image.meta.patientName;
+    r.patientBirthDate = image.meta.patientBirthDate;
+    return r;
 }
 
 std::optional<ImageRecord> ProjectStore::image(long long id) const

@@ -14,6 +14,7 @@
 
 #include "ProjectTypes.h"
 
+#include "common/Image.h"
 #include "common/Progress.h"
 
 #include <memory>
@@ -69,6 +70,9 @@ public:
     /// registered, returns the existing id and changes nothing. sha256 is computed from the
     /// file when empty. \throws ks::Error (Io) when the file cannot be read
     long long addImage(const ImageRecord& image);
+    /// An ImageRecord for frame `frame` of a loaded image (path, SOP UID, size, calibration,
+    /// patient); pass it to addImage(). The checksum is computed by addImage().
+    static ImageRecord recordFor(const Image& image, int frame = 0);
     std::optional<ImageRecord> image(long long id) const;
     std::optional<ImageRecord> findImage(const std::string& path, int frame = 0) const;
     std::vector<ImageRecord> images() const;

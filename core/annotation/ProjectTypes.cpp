@@ -2,6 +2,8 @@
 
 #include "common/Error.h"
 
+#include <algorithm>
+
 namespace ks::annotation {
 
 std::string statusName(Status s)
@@ -40,6 +42,30 @@ Source sourceFromName(const std::string& name)
         if (sourceName(s) == name)
             return s;
     throw Error("Unknown annotation source '" + name + "'", "Use one of: manual, imported, from-model");
+}
+
+std::string kidneySizeWarning(const Annotation& a)
+{
+    if (a.label.find("kidney") == std::string::npos || !a.lengthMm || !a.widthMm)
+        return {};
+    auto check = [](const char* what, double v, const double (&range)[2]) -> std::string {
+        const auto mm = [](double x) { return std::to_string(static_cast<long long>(x + 0.5)); };
+        if (v < range[0])
+            return std::string(what) + " " + mm(v) + " mm is below the adult range (" + mm(range[0]) + "–" +
+                   mm(range[1]) + " mm)";
+        if (v > range[1])
+            return std::string(what) + " " + mm(v) + " mm is above the adult range (" + mm(range[0]) + "–" +
+                   mm(range[1]) + " mm)";
+        return {};
+    };
+    // The long side is the length, whichever way the box was drawn.
+    const double length = std::max(*a.lengthMm, *a.widthMm);
+    const double width = std::min(*a.lengthMm, *a.widthMm);
+    std::string w = check("length", length, kAdultKidneyLengthMm);
+    const std::string w2 = check("width", width, kAdultKidneyWidthMm);
+    if (!w2.empty())
+        w += (w.empty() ? "" : "; ") + w2;
+    return w;
 }
 
 bool Annotation::sameContent(const Annotation& o) const

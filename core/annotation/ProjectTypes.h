@@ -72,6 +72,15 @@ struct Annotation
     bool sameContent(const Annotation& o) const;
 };
 
+/// Adult kidney size range of issue 4 / the paper: length 75–140 mm, width 35–70 mm.
+constexpr double kAdultKidneyLengthMm[2] = {75.0, 140.0};
+constexpr double kAdultKidneyWidthMm[2] = {35.0, 70.0};
+
+/// For a ROI whose label contains "kidney" and whose image is calibrated: a warning such as
+/// "length 152 mm is above the adult range (75–140 mm)"; "" when within range, not a kidney
+/// label, or uncalibrated (no mm values).
+std::string kidneySizeWarning(const Annotation& a);
+
 /// Query filter; empty fields match everything.
 struct AnnotationFilter
 {

@@ -175,6 +175,47 @@ private Q_SLOTS:
         QVERIFY(again.annotation(a.id)->sameContent(a));
     }
 
+    void calibrationAndKidneySize()
+    {
+        Fixture fx("store-calibration");
+        ProjectStore store(fx.project());
+        // 0.1 × 0.2 mm: 1000 × 250 px = 100 × 50 mm, inside the adult range.
+        const Annotation a = store.add(roi(fx.imageId, Box{0, 0, 1000, 250}));
+        QCOMPARE(kidneySizeWarning(a), std::string());
+        // Doubling the pixel size recomputes the mm values of existing ROIs: 200 × 100 mm.
+        store.setCalibration(fx.imageId, 0.2, 0.4);
+        const Annotation b = *store.annotation(a.id);
+        QVERIFY(b.lengthMm && std::abs(*b.lengthMm - 200) < 1e-9 && std::abs(*b.widthMm - 100) < 1e-9);
+        QCOMPARE(b.createdAt, a.createdAt);
+        const std::string w = kidneySizeWarning(b);
+        QVERIFY2(w.find("length 200 mm is above") != std::string::npos && w.find("width 100 mm") != std::string::npos,
+                 w.c_str());
+        // Uncalibrated: no mm, no warning; other structures are not checked.
+        store.setCalibration(fx.imageId, 0, 0);
+        QVERIFY(!store.annotation(a.id)->lengthMm);
+        QCOMPARE(kidneySizeWarning(*store.annotation(a.id)), std::string());
+        store.setCalibration(fx.imageId, 0.01, 0.01);
+        Annotation small = *store.annotation(a.id);
+        QVERIFY(kidneySizeWarning(small).find("below") != std::string::npos);
+        small.label = "liver";
+        QCOMPARE(kidneySizeWarning(small), std::string());
+
+        // A loaded image's record: path, frame, UID, calibration.
+        Image img;
+        img.frames = {cv::Mat(30, 40, CV_8UC1), cv::Mat(30, 40, CV_8UC1)};
+        img.meta.sourcePath = fx.imageFile.string();
+        img.meta.sopInstanceUid = "1.2.3";
+        img.calibration = Calibration::user(0.3);
+        const ImageRecord r = ProjectStore::recordFor(img, 1);
+        QCOMPARE(r.frame, 1);
+        QCOMPARE(r.width, 40);
+        QCOMPARE(r.mmPerPixelY, 0.3);
+        QCOMPARE(errorKindOf([&] { ProjectStore::recordFor(img, 2); }), Error::Kind::InvalidInput);
+        const long long frame1 = store.addImage(r);
+        QVERIFY(frame1 != fx.imageId);   // another frame of the same file is another image
+        QCOMPARE(store.image(frame1)->sha256, store.image(fx.imageId)->sha256);
+    }
+
     void invalidEditsAreRefused()
     {
         Fixture fx("store-invalid");
