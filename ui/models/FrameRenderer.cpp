@@ -28,17 +28,10 @@ void FrameRenderer::setImage(const ks::Image& image)
         return;
     }
     const cv::Mat& first = image.frames.front();
-    const double slope = image.rescaleSlope == 0 ? 1.0 : image.rescaleSlope;
     if (first.depth() != CV_8U) {
         double lo = 0, hi = 0;
         cv::minMaxLoc(first.reshape(1), &lo, &hi);
-        const double a = lo * slope + image.rescaleIntercept;
-        const double b = hi * slope + image.rescaleIntercept;
-        m_range = {std::min(a, b), std::max(a, b)};
-        if (m_range.second <= m_range.first)
-            m_range.second = m_range.first + 1;
-    } else {
-        m_range = {image.rescaleIntercept, 255 * slope + image.rescaleIntercept};
+        m_range = {lo, hi > lo ? hi : lo + 1};
     }
     if (image.windowWidth > 0)
         m_default = Window{image.windowCenter, image.windowWidth};
@@ -62,13 +55,11 @@ void FrameRenderer::rebuildLut()
     const int depth = m_image.frames.front().depth();
     const int size = lutSize(depth);
     const int offset = lutOffset(depth);
-    const double slope = m_image.rescaleSlope == 0 ? 1.0 : m_image.rescaleSlope;
     const double low = m_window.center - m_window.width / 2;
     const double scale = 255.0 / m_window.width;
     m_lut.resize(static_cast<size_t>(size));
     for (int i = 0; i < size; ++i) {
-        const double value = (i - offset) * slope + m_image.rescaleIntercept;
-        const double out = (value - low) * scale;
+        const double out = (i - offset - low) * scale;
         m_lut[static_cast<size_t>(i)] = static_cast<uchar>(std::clamp(std::lround(out), 0L, 255L));
     }
     m_lutValid = true;

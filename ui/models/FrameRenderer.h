@@ -12,7 +12,8 @@
 
 namespace ks::ui {
 
-/// Display window in modality units (stored value × rescale slope + intercept).
+/// Display window in stored pixel values, as ks::Image::windowCenter/windowWidth (ks_dicom
+/// converts the file's rescaled window to stored values; MONOCHROME1 is already inverted).
 /// Output grey = clamp((v - (center - width/2)) / width, 0, 1) × 255.
 struct Window
 {
@@ -38,8 +39,8 @@ public:
     Window defaultWindow() const { return m_default; }
     void resetWindow() { setWindow(m_default); }
 
-    /// Smallest and largest displayable modality value: 0..255 for 8-bit data, the first
-    /// frame's range otherwise. Used to scale W/L presets and drag sensitivity.
+    /// Smallest and largest stored value: 0..255 for 8-bit data, the first frame's range
+    /// otherwise. Used to scale W/L presets and drag sensitivity.
     std::pair<double, double> dataRange() const { return m_range; }
 
     /// The frame through the current window, Format_Grayscale8 (monochrome) or Format_RGB888

@@ -27,6 +27,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 namespace ks::ui {
 
 MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loader, QWidget* parent)
@@ -380,8 +382,12 @@ void MainWindow::onCursorMoved(QPointF imagePos)
 
 void MainWindow::updateWindowLabel()
 {
+    // Shown in modality units (the file's convention); the view works in stored values.
     const Window w = m_view->window();
-    m_windowLabel->setText(tr("W %1  L %2").arg(w.width, 0, 'g', 5).arg(w.center, 0, 'g', 5));
+    const ks::Image& image = m_view->image();
+    const double slope = image.rescaleSlope == 0 ? 1.0 : image.rescaleSlope;
+    m_windowLabel->setText(tr("W %1  L %2").arg(w.width * std::abs(slope), 0, 'g', 5)
+                               .arg(w.center * slope + image.rescaleIntercept, 0, 'g', 5));
 }
 
 void MainWindow::dragEnterEvent(QDragEnterEvent* event)

@@ -234,15 +234,15 @@ void TestUiModels::rendererGrey16AndSigned()
     QCOMPARE(int(img.constScanLine(1)[0]), 0);
     QCOMPARE(int(img.constScanLine(1)[1]), 255);
     QCOMPARE(int(img.constScanLine(1)[2]), 128); // middle of the range
-    // File window with a rescale: window in modality units.
+    // The image's window is in stored values (a rescale does not move it).
     image.rescaleSlope = 2;
     image.rescaleIntercept = -1000;
-    image.windowCenter = 3000; // stored 2000
-    image.windowWidth = 2000;  // stored 1500..2500
+    image.windowCenter = 2000;
+    image.windowWidth = 1000; // 1500..2500
     r.setImage(image);
     img = r.render(0);
-    QCOMPARE(int(img.constScanLine(0)[0]), 0);   // 1000 → 1000 modality
-    QCOMPARE(int(img.constScanLine(0)[1]), 128); // 2000 → 3000 = centre
+    QCOMPARE(int(img.constScanLine(0)[0]), 0);   // below
+    QVERIFY(qAbs(img.constScanLine(0)[1] - 127.5) <= 1); // centre
     QCOMPARE(int(img.constScanLine(0)[2]), 255);
 
     ks::Image signedImage;

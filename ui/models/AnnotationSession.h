@@ -1,0 +1,123 @@
+#pragma once
+/// \file AnnotationSession.h
+/// The drawing tools' link to the project store: the open project, the image and frame on
+/// screen (registered in the project as they are shown), the author and author filter, and the
+/// undo stack. Every edit goes to the store at once as its own committed transaction and is
+/// pushed as a RoiCommand, so undo/redo also go through the store (nothing waits for a Save).
+
+#include "annotation/ProjectStore.h"
+#include "common/Image.h"
+
+#include <QObject>
+#include <QStringList>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+class QUndoStack;
+
+namespace ks::ui {
+
+/// GUI thread only. Edits report failures (store errors, e.g. a full disk or a read-only
+/// project) through failed() and return false/empty; they never throw.
+class AnnotationSession : public QObject
+{
+    Q_OBJECT
+public:
+    explicit AnnotationSession(QObject* parent = nullptr);
+    ~AnnotationSession() override;
+
+    /// Opens (or with `create`, creates) the project in `folder` and registers the image on
+    /// screen. Clears the undo stack. \throws ks::Error from ProjectStore (message + hint)
+    void openProject(const QString& folder, bool create);
+    void closeProject();
+    bool hasProject() const { return m_store != nullptr; }
+    QString projectFolder() const;
+    /// The open store. Precondition: hasProject().
+    annotation::ProjectStore& store() const { return *m_store; }
+    QUndoStack* undoStack() const { return m_undo; }
+
+    /// Who edits (recorded in the store); ProjectStore::defaultAuthor() until set.
+    void setAuthor(const QString& author);
+    QString author() const { return m_author; }
+    /// Only this author's ROIs are shown (all when empty).
+    void setAuthorFilter(const QString& author);
+    QString authorFilter() const { return m_authorFilter; }
+
+    /// The image on screen (`path` absolute, may be empty for an image without a file, which is
+    /// then not registered). Registers `frame` when a project is open.
+    void setImage(const QString& path, const ks::Image& image, int frame = 0);
+    void clearImage();
+    bool hasImage() const { return m_hasImage; }
+    int frame() const { return m_frame; }
+    /// Shows `frame` of the current image (registering it).
+    void setFrame(int frame);
+    /// Store id of the frame on screen; empty without project or image.
+    std::optional<long long> currentImageId() const;
+    /// Pixel size of the image on screen (0 when uncalibrated).
+    double mmPerPixelX() const { return m_mmPerPixelX; }
+    double mmPerPixelY() const { return m_mmPerPixelY; }
+
+    /// The current frame's ROIs that pass the author filter, by id.
+    std::vector<annotation::Annotation> visibleAnnotations() const;
+    /// True when `a` is on the current frame and passes the author filter.
+    bool isVisible(const annotation::Annotation& a) const;
+    std::optional<annotation::Annotation> annotation(long long id) const;
+
+    QStringList labels() const;
+    bool addLabel(const QString& name);
+    /// Authors with ROIs on the current frame.
+    QStringList authorsOnImage() const;
+
+    // --- undoable edits -----------------------------------------------------------------
+    /// Adds a manual ROI on the current frame (imageId and author filled in); the stored ROI.
+    std::optional<annotation::Annotation> addRoi(annotation::Annotation a);
+    /// Replaces `before` by `after` (same id). Consecutive `mergeable` edits of one ROI are one
+    /// undo step (each is still committed on its own).
+    bool updateRoi(const annotation::Annotation& before, const annotation::Annotation& after,
+                   const QString& text, bool mergeable = false);
+    bool removeRoi(long long id);
+    bool submit(long long id);
+    bool approve(long long id, const QString& comment);
+    bool reject(long long id, const QString& comment);
+
+    /// Used by RoiCommand: turns the store from `from` into `to` (add/restore, update or remove)
+    /// and emits roiChanged/roiRemoved. Returns `to` as stored; empty after a failure.
+    std::optional<annotation::Annotation> apply(const std::optional<annotation::Annotation>& from,
+                                                const std::optional<annotation::Annotation>& to);
+
+Q_SIGNALS:
+    void projectChanged();
+    /// The frame on screen, its registration or the author filter changed: reload the ROIs.
+    void imageChanged();
+    /// A ROI was added, changed or restored (possibly not on the current frame).
+    void roiChanged(const ks::annotation::Annotation& roi);
+    void roiRemoved(qint64 id);
+    void labelsChanged();
+    void authorChanged(const QString& author);
+    /// Something the user did could not be done; `message` says what and what to do.
+    void failed(const QString& message);
+
+private:
+    bool execute(const QString& text, const std::optional<annotation::Annotation>& before,
+                 const std::function<std::optional<annotation::Annotation>()>& edit, bool mergeable = false);
+    void registerFrame();
+    void reportFailure(const QString& what, const std::exception& e);
+
+    std::unique_ptr<annotation::ProjectStore> m_store;
+    QUndoStack* m_undo;
+    QString m_author;
+    QString m_authorFilter;
+    bool m_hasImage = false;
+    QString m_path;
+    annotation::ImageRecord m_record; ///< template for registering frames of the image on screen
+    int m_frameCount = 0;
+    int m_frame = 0;
+    double m_mmPerPixelX = 0;
+    double m_mmPerPixelY = 0;
+    std::map<int, long long> m_frameIds;
+};
+
+} // namespace ks::ui
