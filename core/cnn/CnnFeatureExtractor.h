@@ -6,10 +6,11 @@
 ///  - Fast: the convolutional layers run once per frame (per scale level) and each box is
 ///    RoI-pooled from the last conv map (SPP-net / Fast R-CNN), then the fully connected layers
 ///    run batched over all boxes (fc6 optionally through a truncated SVD).
-///    How it approximates PerPatch: the frame is resized so that a box's size maps to about
-///    227 pixels (one scale per level, boxes pick the nearest level), so conv responses see the
-///    same image scale as in a warped patch, but (a) a box keeps its own aspect ratio instead of
-///    being warped square, (b) conv responses near a box edge see the pixels outside it (zero
+///    How it approximates PerPatch: the frame is resized (x and y separately) so that a box maps
+///    to about 227×227 pixels (a few scale levels an octave/2 apart; each box takes the nearest
+///    level run), so conv responses see about the same image stretch as in a warped patch, but
+///    (a) the box is ≈ 227 px, not exactly (up to ±19 % per axis, more for boxes far from every
+///    level run), (b) conv responses near a box edge see the pixels outside it (zero
 ///    padding in the patch), and (c) CaffeNet's pool5 (3×3 stride-2 max over conv5's 13×13) is
 ///    replaced by a 6×6 grid of adaptive max bins over the box on conv5; for SqueezeNet the
 ///    global average over fire9 becomes an average over the box's cells.
@@ -28,9 +29,12 @@ enum class FeaturePath { PerPatch, Fast };
 
 struct FastPathOptions
 {
-    /// Number of frame scales (levels an octave/2 apart, chosen from the boxes' sizes); each box
-    /// uses the level at which its sqrt(area) is nearest 227 px. 1 = one level for all boxes.
+    /// Number of frame scales run (levels an octave/2 apart, the most used by the boxes first);
+    /// each box uses the level at which its size is nearest 227 px. 1 = one level for all boxes.
     int maxScales = 2;
+    /// Scale x and y separately (a box becomes ≈ 227×227 like the warped patch) instead of
+    /// keeping the frame's aspect ratio (≈ 227² area).
+    bool anisotropic = true;
     /// Rank of the truncated SVD of fc6 (CaffeNet); 0 = the exact fc6.
     int fc6Rank = 0;
     /// Largest side, in pixels, of a resized frame (bounds memory and time).
