@@ -44,8 +44,17 @@ size_t skipUndefined(const std::vector<uint8_t>& b, size_t i)
 
 std::vector<uint8_t> findElement(const std::vector<uint8_t>& b, uint16_t group, uint16_t element, bool explicitVr)
 {
-    if (b.size() < 132)
+    const auto [offset, length] = findElementValue(b, group, element, explicitVr);
+    if (offset == 0)
         return {};
+    return std::vector<uint8_t>(b.begin() + long(offset), b.begin() + long(offset + length));
+}
+
+std::pair<size_t, size_t> findElementValue(const std::vector<uint8_t>& b, uint16_t group, uint16_t element,
+                                           bool explicitVr)
+{
+    if (b.size() < 132)
+        return {0, 0};
     size_t i = 132;
     // Meta header: always explicit VR little endian.
     while (i + 8 <= b.size()) {
@@ -71,15 +80,15 @@ std::vector<uint8_t> findElement(const std::vector<uint8_t>& b, uint16_t group, 
         }
         if (g == group && e == element) {
             if (length == 0xFFFFFFFF || i + header + length > b.size())
-                return {};
-            return std::vector<uint8_t>(b.begin() + long(i + header), b.begin() + long(i + header + length));
+                return {0, 0};
+            return {i + header, length};
         }
         if (length == 0xFFFFFFFF)
             i = skipUndefined(b, i + header);
         else
             i += header + length;
     }
-    return {};
+    return {0, 0};
 }
 
 std::vector<uint16_t> words(const std::vector<uint8_t>& v)

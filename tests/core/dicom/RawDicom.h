@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ks::test {
@@ -16,6 +17,10 @@ std::vector<uint8_t> readBytes(const std::string& path);
 /// Part 10 header; `explicitVr` selects the data set encoding. Empty when not found.
 /// Walks the data set element by element (sequences of defined or undefined length are skipped).
 std::vector<uint8_t> findElement(const std::vector<uint8_t>& file, uint16_t group, uint16_t element, bool explicitVr);
+
+/// Like findElement, but the byte offset of the value in `file` and its length; {0, 0} when absent.
+std::pair<size_t, size_t> findElementValue(const std::vector<uint8_t>& file, uint16_t group, uint16_t element,
+                                           bool explicitVr);
 
 /// Little-endian 16-bit words of a value.
 std::vector<uint16_t> words(const std::vector<uint8_t>& value);

@@ -144,6 +144,30 @@ private Q_SLOTS:
         QCOMPARE(cv::norm(back.frames[0], expected, cv::NORM_INF), 0.0);
     }
 
+    void cineRateWhenNoFrameTime()
+    {
+        // Relabel FrameTime (0018,1063) DS "50" as CineRate (0018,0040) IS "50": 50 frames/s = 20 ms.
+        const std::string dir = tmpDir("dicom-writer-cine");
+        Image im;
+        im.frames = {randomFrame(8, 8, CV_8UC1, 1), randomFrame(8, 8, CV_8UC1, 2)};
+        im.frameTimeMs = 50;
+        DicomWriter::write(dir + "/ft.dcm", im);
+        QCOMPARE(ImageLoader::load(dir + "/ft.dcm").frameTimeMs, 50.0);
+        std::string bytes;
+        {
+            std::ifstream in(dir + "/ft.dcm", std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), {});
+        }
+        const std::string frameTime("\x18\x00\x63\x10" "DS", 6);
+        const auto at = bytes.find(frameTime);
+        QVERIFY(at != std::string::npos);
+        bytes.replace(at, 6, std::string("\x18\x00\x40\x00" "IS", 6));
+        std::ofstream(dir + "/cr.dcm", std::ios::binary) << bytes;
+        const Image back = ImageLoader::load(dir + "/cr.dcm");
+        QCOMPARE(back.frameCount(), 2);
+        QCOMPARE(back.frameTimeMs, 20.0);
+    }
+
     void rejectsWhatItCannotWrite()
     {
         const std::string dir = tmpDir("dicom-writer-bad");

@@ -172,6 +172,35 @@ private Q_SLOTS:
         QCOMPARE(rle.calibration.mmPerPixelX, im.calibration.mmPerPixelX);
     }
 
+    void eightBitPaletteEntries()
+    {
+        // No shared file has 8-bit LUT entries: rewrite OBXXXX1A's 16-bit LUTs as 8-bit ones
+        // (descriptor bits 16 -> 8, each entry >> 8, one entry per 16-bit word).
+        const std::string path = shared("us/OBXXXX1A.dcm");
+        auto file = test::readBytes(path);
+        for (int c = 0; c < 3; ++c) {
+            const auto [descAt, descLen] = test::findElementValue(file, 0x0028, uint16_t(0x1101 + c), true);
+            QCOMPARE(descLen, size_t(6));
+            QCOMPARE(int(file[descAt + 4]), 16);
+            file[descAt + 4] = 8;
+            const auto [lutAt, lutLen] = test::findElementValue(file, 0x0028, uint16_t(0x1201 + c), true);
+            QCOMPARE(lutLen, size_t(512));
+            for (size_t k = 0; k < lutLen; k += 2) {
+                file[lutAt + k] = file[lutAt + k + 1];
+                file[lutAt + k + 1] = 0;
+            }
+        }
+        const std::string dir = qEnvironmentVariable("KS_TEST_TMP", QDir::tempPath()).toStdString() + "/dicom-loader";
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir + "/pal8.dcm", std::ios::binary).write(reinterpret_cast<const char*>(file.data()), long(file.size()));
+        const Image eight = ImageLoader::load(dir + "/pal8.dcm");
+        const auto px = test::findElement(file, 0x7FE0, 0x0010, true);
+        const cv::Mat indices(600, 800, CV_8UC1, const_cast<uint8_t*>(px.data()));
+        QCOMPARE(maxAbsDiff(eight.frames[0], applyRawPalette(indices, file, true)), 0.0);
+        const Image sixteen = ImageLoader::load(path);
+        QVERIFY(maxAbsDiff(eight.frames[0], sixteen.frames[0]) <= 1.0);
+    }
+
     void jpegLosslessCalibration()
     {
         const Image im = ImageLoader::load(shared("us/JPGLosslessP14SV1_1s_1f_8b.dcm"));
