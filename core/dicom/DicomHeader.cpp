@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 
 namespace ks::dicom {
@@ -30,6 +31,43 @@ std::string rasterKind(const std::string& path)
     if (ext == ".tif" || ext == ".tiff")
         return "TIFF";
     return {};
+}
+
+/// Width and height from a PNG IHDR or a JPEG SOF marker without decoding; false if not found.
+bool rasterSize(const std::string& path, const std::string& kind, int& width, int& height)
+{
+    std::ifstream in(path, std::ios::binary);
+    auto byte = [&in]() { return in.get(); };
+    if (kind == "PNG") {
+        unsigned char h[24];
+        if (!in.read(reinterpret_cast<char*>(h), 24))
+            return false;
+        width = (h[16] << 24) | (h[17] << 16) | (h[18] << 8) | h[19];
+        height = (h[20] << 24) | (h[21] << 16) | (h[22] << 8) | h[23];
+        return width > 0 && height > 0;
+    }
+    if (kind == "JPEG") {
+        if (byte() != 0xFF || byte() != 0xD8)
+            return false;
+        for (int guard = 0; guard < 1000 && in; ++guard) {
+            int c = byte();
+            if (c != 0xFF)
+                return false;
+            while (c == 0xFF)
+                c = byte();
+            const int len = (byte() << 8) | byte();
+            if (c >= 0xC0 && c <= 0xCF && c != 0xC4 && c != 0xC8 && c != 0xCC) {
+                byte(); // precision
+                height = (byte() << 8) | byte();
+                width = (byte() << 8) | byte();
+                return in.good() && width > 0 && height > 0;
+            }
+            if (len < 2)
+                return false;
+            in.seekg(len - 2, std::ios::cur);
+        }
+    }
+    return false;
 }
 
 } // namespace
@@ -60,6 +98,7 @@ HeaderStatus readHeader(const std::string& path, HeaderRecord& record, std::stri
             record.instance.frames = 1;
             record.instance.transferSyntaxName = raster;
             record.instance.modality = "OT";
+            rasterSize(path, raster, record.instance.columns, record.instance.rows);
             return HeaderStatus::Ok;
         }
         if (!raster.empty())

@@ -33,7 +33,8 @@ enum class HeaderStatus {
 
 /// Reads the header of `path` up to the pixel data. PNG/JPEG/TIFF files (by extension and
 /// signature) give a record with objectKind "image (PNG)" etc., grouped under a patient named
-/// "(not DICOM)"; their size is not read (rows/columns 0). Thread-safe.
+/// "(not DICOM)"; their size comes from the PNG/JPEG header (TIFF: rows/columns 0, unknown until
+/// opened). Thread-safe.
 HeaderStatus readHeader(const std::string& path, HeaderRecord& record, std::string& problem);
 
 /// Adds records to `tree`, grouping by patient (ID + name), StudyInstanceUID, SeriesInstanceUID,

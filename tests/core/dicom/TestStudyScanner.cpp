@@ -137,22 +137,26 @@ private Q_SLOTS:
         fs::copy_file(shared("other/test-SR.dcm"), dir + "/sr.dcm");
         std::ofstream(dir + "/notes.txt") << "hello";
         std::ofstream(dir + "/a/b/fake.dcm") << "this is not DICOM despite its name, it is much too short";
-        QVERIFY(cv::imwrite(dir + "/a/pic.png", cv::Mat(8, 8, CV_8UC1, cv::Scalar(7))));
+        QVERIFY(cv::imwrite(dir + "/a/pic.png", cv::Mat(8, 12, CV_8UC1, cv::Scalar(7))));
+        QVERIFY(cv::imwrite(dir + "/a/photo.jpg", cv::Mat(30, 20, CV_8UC3, cv::Scalar(1, 2, 3))));
         const StudyTree tree = StudyScanner::scan(dir);
         QCOMPARE(tree.skippedFiles, 2);
-        QCOMPARE(tree.instanceCount(), 4); // two images, one SR, one PNG
-        int images = 0, reports = 0, pngs = 0;
+        QCOMPARE(tree.instanceCount(), 5); // two images, one SR, one PNG, one JPEG
+        int images = 0, reports = 0, pngs = 0, jpegs = 0;
         for (const auto& in : allInstances(tree)) {
             if (in.objectKind == "image" && in.hasImage)
                 ++images;
             if (in.objectKind == "structured report" && !in.hasImage)
                 ++reports;
-            if (in.objectKind == "image (PNG)" && in.hasImage)
+            if (in.objectKind == "image (PNG)" && in.hasImage && in.columns == 12 && in.rows == 8)
                 ++pngs;
+            if (in.objectKind == "image (JPEG)" && in.hasImage && in.columns == 20 && in.rows == 30)
+                ++jpegs;
         }
         QCOMPARE(images, 2);
         QCOMPARE(reports, 1);
         QCOMPARE(pngs, 1);
+        QCOMPARE(jpegs, 1);
     }
 
     void usFolderHeadersMatchLoader()
