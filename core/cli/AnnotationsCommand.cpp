@@ -7,10 +7,15 @@
 #include "annotation/ProjectStore.h"
 #include "common/Error.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <ostream>
+
+#include <unistd.h>
 
 namespace ks::cli {
 
@@ -28,6 +33,7 @@ const char* const kUsage =
     "  kidneyscope-cli annotations verify --project DIR      (images moved or changed on disk)\n"
     "  kidneyscope-cli annotations review --project DIR --id N submit|approve|reject [--comment TEXT] [--author NAME]\n"
     "  kidneyscope-cli annotations agreement --project DIR --authors A B   (inter-annotator Dice per image)\n"
+    "  kidneyscope-cli annotations bench [--dir DIR] [--edits N]   (edit latency of a scratch project in DIR)\n"
     "The project (a folder with project.sqlite) is created by import when absent. Images in the JSON are\n"
     "resolved relative to the JSON's folder unless --study is given. Exports leave out patient name, ID\n"
     "and birth date unless --include-patient-data is given.\n";
@@ -200,6 +206,71 @@ int runAgreement(const std::vector<std::string>& words, Io io)
     return 0;
 }
 
+int runBench(const std::vector<std::string>& words, Io io)
+{
+    const Args a(words, {{"dir", 1}, {"edits", 1}});
+    const int edits = a.integer("edits", 200);
+    if (edits < 1 || edits > 100000)
+        throw Error("--edits must be between 1 and 100000");
+    const fs::path root = a.value("dir", fs::temp_directory_path().string());
+    const fs::path dir = root / ("ks-annotation-bench-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    struct Cleanup
+    {
+        fs::path dir;
+        ~Cleanup()
+        {
+            std::error_code ec;
+            fs::remove_all(dir, ec);
+        }
+    } cleanup{dir};
+    {
+        std::ofstream(dir / "image.bin") << "bench image";
+    }
+    ProjectStore store((dir / "project").string());
+    ImageRecord im;
+    im.path = (dir / "image.bin").string();
+    im.mmPerPixelX = im.mmPerPixelY = 0.2;
+    const long long imageId = store.addImage(im);
+
+    using Clock = std::chrono::steady_clock;
+    auto report = [&](const char* what, std::vector<double> ms) {
+        std::sort(ms.begin(), ms.end());
+        io.out << what << ": median " << fmt(ms[ms.size() / 2], "%.2f") << " ms, 95th percentile "
+               << fmt(ms[std::min(ms.size() - 1, ms.size() * 95 / 100)], "%.2f") << " ms over " << ms.size() << "\n";
+    };
+    std::vector<double> addMs, updateMs, removeMs;
+    std::vector<Annotation> added;
+    for (int i = 0; i < edits; ++i) {
+        Annotation r;
+        r.imageId = imageId;
+        r.box = Box{double(i % 500), 10, 400, 250};
+        const auto t0 = Clock::now();
+        added.push_back(store.add(r));
+        addMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    for (Annotation& r : added) {
+        r.box.y += 1;
+        const auto t0 = Clock::now();
+        store.update(r);
+        updateMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    const auto q0 = Clock::now();
+    const size_t listed = store.annotations().size();
+    const double listMs = std::chrono::duration<double, std::milli>(Clock::now() - q0).count();
+    for (const Annotation& r : added) {
+        const auto t0 = Clock::now();
+        store.remove(r.id);
+        removeMs.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    }
+    io.out << "Project store on " << root.string() << " (WAL, synchronous=FULL: one fsync per edit)\n";
+    report("add   ", addMs);
+    report("update", updateMs);
+    report("delete", removeMs);
+    io.out << "query all " << listed << " annotations: " << fmt(listMs, "%.2f") << " ms\n";
+    return 0;
+}
+
 } // namespace
 
 int annotationsCommand(const std::vector<std::string>& args, Io io)
@@ -222,6 +293,8 @@ int annotationsCommand(const std::vector<std::string>& args, Io io)
         return runReview(rest, io);
     if (sub == "agreement")
         return runAgreement(rest, io);
+    if (sub == "bench")
+        return runBench(rest, io);
     io.err << "Unknown annotations action '" << sub << "'.\n" << kUsage;
     return 2;
 }

@@ -129,6 +129,16 @@ private Q_SLOTS:
         QVERIFY(r.out.find("1 of 2 image(s) unchanged") != std::string::npos);
     }
 
+    void benchPrintsFiguresAndCleansUp()
+    {
+        const fs::path dir = scratch("cli-bench");
+        const Result r = run({"bench", "--dir", dir.string(), "--edits", "5"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QVERIFY(r.out.find("add   : median") != std::string::npos);
+        QVERIFY(r.out.find("query all 5 annotations") != std::string::npos);
+        QVERIFY(fs::is_empty(dir));
+    }
+
     void userErrors()
     {
         const fs::path dir = scratch("cli-errors");
