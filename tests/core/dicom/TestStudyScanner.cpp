@@ -191,6 +191,17 @@ private Q_SLOTS:
         QCOMPARE(kinds["RT structure set"], 1);
     }
 
+    void cancelStopsScanning()
+    {
+        struct CancelSoon : Progress
+        {
+            int calls = 0;
+            bool report(double, const std::string&) override { return ++calls < 3; }
+        } progress;
+        QVERIFY_THROWS_EXCEPTION(Cancelled, StudyScanner::scan(std::string(KS_SHARED_DIR) + "/dicom", progress));
+        QCOMPARE(progress.calls, 3);
+    }
+
     void singleFileAndMissingPath()
     {
         const StudyTree one = StudyScanner::scan(shared("us/US1_UNCR.dcm"));
