@@ -1,8 +1,9 @@
 #include "ProjectStore.h"
 
-#include "ProjectSchema.h"
+#include "ProjectOpener.h"
 #include "Sha256.h"
 #include "SqliteDb.h"
+#include "StoreRows.h"
 
 #include "common/Error.h"
 
@@ -24,169 +25,11 @@ namespace ks::annotation {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-/// ISO 8601 UTC with milliseconds: "2026-11-25T20:01:02.123Z".
-std::string nowUtc()
-{
-    const auto now = std::chrono::system_clock::now();
-    const std::time_t t = std::chrono::system_clock::to_time_t(now);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[80];
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
-    return buf;
-}
-
-std::string toJson(const Annotation& a)
-{
-    nlohmann::json j = {{"id", a.id}, {"image_id", a.imageId}, {"label", a.label},
-                        {"bbox", {a.box.x, a.box.y, a.box.width, a.box.height}},
-                        {"author", a.author}, {"status", statusName(a.status)},
-                        {"reviewer", a.reviewer}, {"review_comment", a.reviewComment},
-                        {"source", sourceName(a.source)}, {"created_at", a.createdAt},
-                        {"modified_at", a.modifiedAt}};
-    if (a.rotated)
-        j["rotated"] = {{"cx", a.rotated->centerX}, {"cy", a.rotated->centerY}, {"length", a.rotated->length},
-                        {"width", a.rotated->width}, {"angle_deg", a.rotated->angleDeg}};
-    return j.dump();
-}
-
-/// "SQLite format 3\0" at the start of a non-empty file.
-bool looksLikeSqlite(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    char head[16] = {};
-    in.read(head, 16);
-    return in.gcount() == 16 && std::string(head, 16) == std::string("SQLite format 3\0", 16);
-}
-
-constexpr const char* kAnnotationColumns =
-    "a.id, a.image_id, a.label, a.x, a.y, a.w, a.h, a.x_mm, a.y_mm, a.w_mm, a.h_mm, a.rot_cx, a.rot_cy, "
-    "a.rot_length, a.rot_width, a.rot_angle_deg, a.length_mm, a.width_mm, a.author, a.status, a.reviewer, "
-    "a.review_comment, a.source, a.created_at, a.modified_at";
-
-Annotation annotationFromRow(const Statement& s)
-{
-    Annotation a;
-    a.id = s.columnInt(0);
-    a.imageId = s.columnInt(1);
-    a.label = s.columnText(2);
-    a.box = Box{s.columnDouble(3), s.columnDouble(4), s.columnDouble(5), s.columnDouble(6)};
-    if (!s.isNull(7))
-        a.boxMm = Box{s.columnDouble(7), s.columnDouble(8), s.columnDouble(9), s.columnDouble(10)};
-    if (!s.isNull(11))
-        a.rotated = RotatedBox{s.columnDouble(11), s.columnDouble(12), s.columnDouble(13), s.columnDouble(14),
-                               s.columnDouble(15)};
-    a.lengthMm = s.columnOptDouble(16);
-    a.widthMm = s.columnOptDouble(17);
-    a.author = s.columnText(18);
-    a.status = statusFromName(s.columnText(19));
-    a.reviewer = s.columnText(20);
-    a.reviewComment = s.columnText(21);
-    a.source = sourceFromName(s.columnText(22));
-    a.createdAt = s.columnText(23);
-    a.modifiedAt = s.columnText(24);
-    return a;
-}
-
-constexpr const char* kImageColumns =
-    "id, path, frame, sop_instance_uid, sha256, mm_per_pixel_x, mm_per_pixel_y, width, height, patient_id, "
-    "patient_name, patient_birth_date, added_at";
-
-ImageRecord imageFromRow(const Statement& s)
-{
-    ImageRecord im;
-    im.id = s.columnInt(0);
-    im.path = s.columnText(1);
-    im.frame = static_cast<int>(s.columnInt(2));
-    im.sopInstanceUid = s.columnText(3);
-    im.sha256 = s.columnText(4);
-    im.mmPerPixelX = s.columnDouble(5);
-    im.mmPerPixelY = s.columnDouble(6);
-    im.width = static_cast<int>(s.columnInt(7));
-    im.height = static_cast<int>(s.columnInt(8));
-    im.patientId = s.columnText(9);
-    im.patientName = s.columnText(10);
-    im.patientBirthDate = s.columnText(11);
-    im.addedAt = s.columnText(12);
-    return im;
-}
-
-} // namespace
 
 ProjectStore::ProjectStore(const std::string& folder, bool create)
-    : m_folder(fs::absolute(folder).lexically_normal().string()), m_author(defaultAuthor())
+    : m_folder(fs::absolute(folder).lexically_normal().string()), m_author(defaultAuthor()),
+      m_db(ProjectOpener::open(m_folder, create))
 {
-    std::error_code ec;
-    if (!fs::exists(m_folder, ec)) {
-        if (!create)
-            throw Error("There is no project at '" + m_folder + "'", "Check the path, or create a project there",
-                        Error::Kind::Io);
-        fs::create_directories(m_folder, ec);
-        if (ec)
-            throw Error("Cannot create the project folder '" + m_folder + "': " + ec.message(),
-                        "Choose a folder you may write to", Error::Kind::Io);
-    } else if (!fs::is_directory(m_folder, ec)) {
-        throw Error("'" + m_folder + "' is a file, not a project folder",
-                    "Give the folder that holds project.sqlite", Error::Kind::InvalidInput);
-    }
-    const std::string dbPath = databasePath();
-    const bool dbExists = fs::exists(dbPath, ec);
-    if (!dbExists && !create)
-        throw Error("'" + m_folder + "' holds no KidneyScope project (no " + databaseFileName() + ")",
-                    "Check the path, or create a project there", Error::Kind::Io);
-    // SQLite's WAL mode writes beside the database on every open: a read-only folder must be
-    // refused up front, not half-way through an edit.
-    if (::access(m_folder.c_str(), W_OK) != 0 || (dbExists && ::access(dbPath.c_str(), W_OK) != 0))
-        throw Error("The project folder '" + m_folder + "' is read-only",
-                    "Make it writable, or copy the project to a folder you may write to; nothing was changed",
-                    Error::Kind::Io);
-    if (dbExists && fs::file_size(dbPath, ec) > 0 && !looksLikeSqlite(dbPath))
-        throw Error("'" + dbPath + "' is damaged or is not a database",
-                    "Restore it from a backup, or move it away to start a new project; KidneyScope did not change it",
-                    Error::Kind::Corrupt);
-
-    m_db = std::make_unique<SqliteDb>(dbPath, create);
-    m_db->exec("PRAGMA busy_timeout = 5000");
-
-    // Identify the file before writing anything to it.
-    const long long appId = m_db->scalarInt("PRAGMA application_id");
-    const long long version = m_db->scalarInt("PRAGMA user_version");
-    if (appId != kProjectApplicationId) {
-        const long long objects = m_db->scalarInt("SELECT count(*) FROM sqlite_master");
-        if (appId != 0 || version != 0 || objects != 0)
-            throw Error("'" + dbPath + "' is a database of another program, not a KidneyScope project",
-                        "Choose another folder for the project; KidneyScope did not change this file",
-                        Error::Kind::InvalidInput);
-    }
-    if (version > 0) {
-        const std::string check = m_db->scalarText("PRAGMA quick_check");
-        if (check != "ok")
-            throw Error("The project database '" + dbPath + "' is damaged (" + check + ")",
-                        "Restore project.sqlite from a backup; KidneyScope did not change it", Error::Kind::Corrupt);
-    }
-
-    // WAL: readers never block the writer and a commit is one append to the log.
-    // synchronous=FULL fsyncs the WAL at every commit: NORMAL would already survive kill -9
-    // (the WAL is in the OS cache), but not a power cut, and an edit reported saved must
-    // stay saved. One fsync per edit costs milliseconds at human editing speed.
-    if (m_db->scalarText("PRAGMA journal_mode = WAL") != "wal")
-        throw Error("Cannot switch the project database '" + dbPath + "' to write-ahead logging",
-                    "Put the project on a local disk (network file systems do not support it)", Error::Kind::Io);
-    m_db->exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
-
-    if (version > 0 && version < kProjectSchemaVersion) {
-        // Keep a copy of the old version before migrating it.
-        const std::string backup = dbPath + ".v" + std::to_string(version) + ".bak";
-        if (!fs::exists(backup, ec)) {
-            Statement s(*m_db, "VACUUM INTO ?1");
-            s.bind(1, backup).run("backing up the project before upgrading it");
-        }
-    }
-    migrateProjectSchema(*m_db);
 }
 
 ProjectStore::~ProjectStore() = default;
@@ -275,7 +118,7 @@ long long ProjectStore::addImage(const ImageRecord& in)
     s.bind(1, path).bind(2, in.frame).bind(3, in.sopInstanceUid).bind(4, sha)
         .bind(5, std::max(0.0, in.mmPerPixelX)).bind(6, std::max(0.0, in.mmPerPixelY))
         .bind(7, in.width).bind(8, in.height).bind(9, in.patientId).bind(10, in.patientName)
-        .bind(11, in.patientBirthDate).bind(12, nowUtc());
+        .bind(11, in.patientBirthDate).bind(12, StoreRows::nowUtc());
     s.run("registering an image");
     const long long id = m_db->lastInsertId();
     t.commit();
@@ -304,28 +147,28 @@ ImageRecord ProjectStore::recordFor(const Image& image, int frame)
 
 std::optional<ImageRecord> ProjectStore::image(long long id) const
 {
-    Statement s(*m_db, std::string("SELECT ") + kImageColumns + " FROM images WHERE id = ?1");
+    Statement s(*m_db, std::string("SELECT ") + StoreRows::kImageColumns + " FROM images WHERE id = ?1");
     s.bind(1, id);
     if (!s.step())
         return std::nullopt;
-    return imageFromRow(s);
+    return StoreRows::imageFromRow(s);
 }
 
 std::optional<ImageRecord> ProjectStore::findImage(const std::string& path, int frame) const
 {
-    Statement s(*m_db, std::string("SELECT ") + kImageColumns + " FROM images WHERE path = ?1 AND frame = ?2");
+    Statement s(*m_db, std::string("SELECT ") + StoreRows::kImageColumns + " FROM images WHERE path = ?1 AND frame = ?2");
     s.bind(1, fs::absolute(path).lexically_normal().string()).bind(2, frame);
     if (!s.step())
         return std::nullopt;
-    return imageFromRow(s);
+    return StoreRows::imageFromRow(s);
 }
 
 std::vector<ImageRecord> ProjectStore::images() const
 {
     std::vector<ImageRecord> out;
-    Statement s(*m_db, std::string("SELECT ") + kImageColumns + " FROM images ORDER BY id");
+    Statement s(*m_db, std::string("SELECT ") + StoreRows::kImageColumns + " FROM images ORDER BY id");
     while (s.step())
-        out.push_back(imageFromRow(s));
+        out.push_back(StoreRows::imageFromRow(s));
     return out;
 }
 
@@ -473,7 +316,7 @@ void ProjectStore::audit(const std::string& action, long long annotationId, cons
 {
     Statement s(*m_db, "INSERT INTO audit_log(at, who, action, annotation_id, before, after) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    s.bind(1, nowUtc()).bind(2, m_author).bind(3, action);
+    s.bind(1, StoreRows::nowUtc()).bind(2, m_author).bind(3, action);
     if (annotationId > 0)
         s.bind(4, annotationId);
     else
@@ -484,12 +327,12 @@ void ProjectStore::audit(const std::string& action, long long annotationId, cons
 Annotation ProjectStore::add(const Annotation& in)
 {
     Annotation a = normalised(in);
-    a.createdAt = a.modifiedAt = nowUtc();
+    a.createdAt = a.modifiedAt = StoreRows::nowUtc();
     Transaction t(*m_db);
     writeAnnotation(a, true, false);
     a.id = m_db->lastInsertId();
     const Annotation stored = readAnnotation(a.id);
-    audit("add", a.id, "", toJson(stored));
+    audit("add", a.id, "", StoreRows::toJson(stored));
     t.commit();
     return stored;
 }
@@ -502,13 +345,13 @@ std::vector<Annotation> ProjectStore::addBatch(const std::vector<Annotation>& ro
         checked.push_back(normalised(in));
     std::vector<Annotation> out;
     out.reserve(rois.size());
-    const std::string now = nowUtc();
+    const std::string now = StoreRows::nowUtc();
     Transaction t(*m_db);
     for (Annotation& a : checked) {
         a.createdAt = a.modifiedAt = now;
         writeAnnotation(a, true, false);
         out.push_back(readAnnotation(m_db->lastInsertId()));
-        audit(action, out.back().id, "", toJson(out.back()));
+        audit(action, out.back().id, "", StoreRows::toJson(out.back()));
     }
     t.commit();
     return out;
@@ -519,11 +362,11 @@ Annotation ProjectStore::update(const Annotation& in)
     const Annotation before = requireAnnotation(in.id);
     Annotation a = normalised(in);
     a.createdAt = before.createdAt;
-    a.modifiedAt = nowUtc();
+    a.modifiedAt = StoreRows::nowUtc();
     Transaction t(*m_db);
     writeAnnotation(a, false, false);
     const Annotation stored = readAnnotation(a.id);
-    audit("update", a.id, toJson(before), toJson(stored));
+    audit("update", a.id, StoreRows::toJson(before), StoreRows::toJson(stored));
     t.commit();
     return stored;
 }
@@ -534,7 +377,7 @@ Annotation ProjectStore::remove(long long id)
     Transaction t(*m_db);
     Statement s(*m_db, "DELETE FROM annotations WHERE id = ?1");
     s.bind(1, id).run("deleting the annotation");
-    audit("delete", id, toJson(before), "");
+    audit("delete", id, StoreRows::toJson(before), "");
     t.commit();
     return before;
 }
@@ -547,39 +390,39 @@ Annotation ProjectStore::restore(const Annotation& in)
         throw Error("Annotation " + std::to_string(in.id) + " already exists; it cannot be restored twice");
     Annotation a = normalised(in);
     if (a.createdAt.empty())
-        a.createdAt = nowUtc();
-    a.modifiedAt = nowUtc();
+        a.createdAt = StoreRows::nowUtc();
+    a.modifiedAt = StoreRows::nowUtc();
     Transaction t(*m_db);
     writeAnnotation(a, true, true);
     const Annotation stored = readAnnotation(a.id);
-    audit("restore", a.id, "", toJson(stored));
+    audit("restore", a.id, "", StoreRows::toJson(stored));
     t.commit();
     return stored;
 }
 
 Annotation ProjectStore::readAnnotation(long long id) const
 {
-    Statement s(*m_db, std::string("SELECT ") + kAnnotationColumns + " FROM annotations a WHERE a.id = ?1");
+    Statement s(*m_db, std::string("SELECT ") + StoreRows::kAnnotationColumns + " FROM annotations a WHERE a.id = ?1");
     s.bind(1, id);
     if (!s.step())
         throw Error("There is no annotation with id " + std::to_string(id), "It may have been deleted");
-    return annotationFromRow(s);
+    return StoreRows::annotationFromRow(s);
 }
 
 Annotation ProjectStore::requireAnnotation(long long id) const { return readAnnotation(id); }
 
 std::optional<Annotation> ProjectStore::annotation(long long id) const
 {
-    Statement s(*m_db, std::string("SELECT ") + kAnnotationColumns + " FROM annotations a WHERE a.id = ?1");
+    Statement s(*m_db, std::string("SELECT ") + StoreRows::kAnnotationColumns + " FROM annotations a WHERE a.id = ?1");
     s.bind(1, id);
     if (!s.step())
         return std::nullopt;
-    return annotationFromRow(s);
+    return StoreRows::annotationFromRow(s);
 }
 
 std::vector<Annotation> ProjectStore::annotations(const AnnotationFilter& f) const
 {
-    std::string sql = std::string("SELECT ") + kAnnotationColumns + " FROM annotations a WHERE 1";
+    std::string sql = std::string("SELECT ") + StoreRows::kAnnotationColumns + " FROM annotations a WHERE 1";
     if (f.imageId)
         sql += " AND a.image_id = ?1";
     if (f.status)
@@ -600,7 +443,7 @@ std::vector<Annotation> ProjectStore::annotations(const AnnotationFilter& f) con
         s.bind(4, f.label);
     std::vector<Annotation> out;
     while (s.step())
-        out.push_back(annotationFromRow(s));
+        out.push_back(StoreRows::annotationFromRow(s));
     return out;
 }
 
@@ -633,11 +476,11 @@ Annotation ProjectStore::changeStatus(long long id, Status from1, std::optional<
         a.reviewer = m_author;
         a.reviewComment = comment;
     }
-    a.modifiedAt = nowUtc();
+    a.modifiedAt = StoreRows::nowUtc();
     Transaction t(*m_db);
     writeAnnotation(a, false, false);
     const Annotation stored = readAnnotation(id);
-    audit(action, id, toJson(before), toJson(stored));
+    audit(action, id, StoreRows::toJson(before), StoreRows::toJson(stored));
     t.commit();
     return stored;
 }
