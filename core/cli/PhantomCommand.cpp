@@ -1,13 +1,71 @@
+#include "Args.h"
 #include "Command.h"
+#include "ConsoleProgress.h"
 
 #include "common/Error.h"
+#include "phantom/ContactSheet.h"
+#include "phantom/StudyWriter.h"
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
 
 namespace ks::cli {
 
-// Placeholder until the owning area implements it.
-int phantomCommand(const std::vector<std::string>&, Io)
+namespace {
+std::uint64_t parseSeed(const std::string& text)
 {
-    throw Error("This command is not available in this build yet");
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || text[0] == '-')
+        throw Error("Option --seed expects a non-negative integer, not '" + text + "'", "Give e.g. --seed 1");
+    return v;
+}
+} // namespace
+
+/// `phantom --out DIR --count N --seed S [--preset easy|standard|hard] [--threads N]
+///  [--contact-sheet FILE.png] [--sheet-boxes] [--no-text] [--quiet]`
+int phantomCommand(const std::vector<std::string>& argv, Io io)
+{
+    const Args args(argv, {{"out", 1}, {"count", 1}, {"seed", 1}, {"preset", 1}, {"threads", 1},
+                           {"contact-sheet", 1}, {"sheet-boxes", 0}, {"no-text", 0}, {"quiet", 0}});
+    if (!args.positional().empty())
+        throw Error("Unexpected argument '" + args.positional().front() + "'",
+                    "Usage: phantom --out DIR --count N --seed S [--preset easy|standard|hard] [--threads N] "
+                    "[--contact-sheet FILE.png]");
+    const std::string out = args.required("out");
+    const int count = args.integer("count", 12);
+    if (count < 1 || count > 100000)
+        throw Error("--count must be between 1 and 100000, not " + std::to_string(count));
+    const std::uint64_t seed = parseSeed(args.value("seed", "1"));
+    phantom::PhantomParams params = phantom::PhantomParams::fromPreset(args.value("preset", "standard"));
+    params.burnedInText = !args.has("no-text");
+    const int threads = args.integer("threads", 0);
+    if (threads < 0)
+        throw Error("--threads must be 0 (all cores) or more");
+    const std::string sheet = args.value("contact-sheet");
+
+    ConsoleProgress progress(io.err, args.has("quiet"));
+    const phantom::StudySummary s = phantom::StudyWriter::write(out, count, seed, params, threads, progress, !sheet.empty());
+    progress.finish();
+
+    char line[256];
+    std::snprintf(line, sizeof line, "Generated %d phantom images (%s, seed %llu) in %.2f s: %.3f s per image, %d threads\n",
+                  count, params.preset.c_str(), static_cast<unsigned long long>(seed), s.seconds, s.seconds / count,
+                  s.threads);
+    io.out << line;
+    io.out << "Folder: " << s.folder << "\nGround truth: " << s.annotationsPath << " (" << s.cutKidneys
+           << " kidneys cut by the sector edge)\n";
+    if (!sheet.empty()) {
+        const std::vector<Box> boxes = args.has("sheet-boxes") ? s.boxes : std::vector<Box>{};
+        const cv::Mat img = phantom::ContactSheet::compose(s.frames, 4, 400, boxes);
+        if (!cv::imwrite(sheet, img))
+            throw Error("Cannot write the contact sheet " + sheet, "Give a writable path ending in .png", Error::Kind::Io);
+        io.out << "Contact sheet: " << sheet << "\n";
+    }
+    return 0;
 }
 
 } // namespace ks::cli
