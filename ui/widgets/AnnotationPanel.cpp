@@ -168,7 +168,7 @@ void AnnotationPanel::refreshLabels()
 void AnnotationPanel::refreshAuthors()
 {
     AnnotationSession* session = m_controller->session();
-    QStringList authors = session->hasProject() ? QStringList() : QStringList();
+    QStringList authors;
     if (session->hasProject())
         for (const std::string& a : session->store().authors())
             authors << QString::fromStdString(a);

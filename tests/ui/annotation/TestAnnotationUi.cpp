@@ -1,0 +1,456 @@
+// Annotation drawing: geometry helpers, and the tools driven with simulated mouse and keys on an
+// offscreen ImageView, checking the project database (a fresh ProjectStore on the same file)
+// after every step.
+
+#include "annotation/ProjectStore.h"
+#include "models/AnnotationListModel.h"
+#include "models/AnnotationSession.h"
+#include "models/RoiGeometry.h"
+#include "widgets/AnnotationController.h"
+#include "widgets/AnnotationPanel.h"
+#include "widgets/ImageView.h"
+#include "widgets/RoiItem.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QLineEdit>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <opencv2/core.hpp>
+
+#include <cmath>
+
+using namespace ks;
+using namespace ks::ui;
+using ks::annotation::Annotation;
+using ks::annotation::ProjectStore;
+
+namespace {
+
+/// A generated w×h image (gradient and a bright ellipse) with `frames` frames, `mmPerPixel`
+/// calibration (0 = none), and a file at `path` so that the store can checksum it.
+ks::Image makeImage(const QString& path, int w, int h, int frames, double mmPerPixel)
+{
+    ks::Image image;
+    for (int f = 0; f < frames; ++f) {
+        cv::Mat m(h, w, CV_8UC1);
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x)
+                m.at<uchar>(y, x) = static_cast<uchar>((x + y + 40 * f) % 200 + 20);
+        image.frames.push_back(m);
+    }
+    if (mmPerPixel > 0)
+        image.calibration = Calibration::user(mmPerPixel);
+    image.windowCenter = 128;
+    image.windowWidth = 256;
+    image.meta.sopInstanceUid = "1.2.826.0.1.3680043.2.1125.42";
+    QFile file(path);
+    file.open(QIODevice::WriteOnly);
+    file.write(reinterpret_cast<const char*>(image.frames.front().data), w * h);
+    return image;
+}
+
+bool near(double a, double b, double tol) { return std::abs(a - b) <= tol; }
+
+} // namespace
+
+class TestAnnotationUi : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_project;
+    std::unique_ptr<ImageView> m_view;
+    std::unique_ptr<AnnotationController> m_ctl;
+
+    QWidget* vp() const { return m_view->viewport(); }
+    QPoint at(QPointF scene) const { return m_view->mapFromScene(scene); }
+    QPointF sceneOf(QPoint p) const { return m_view->mapToScene(p); }
+    /// A fresh store on the same database: what is really committed.
+    std::vector<Annotation> committed() const { return ProjectStore(m_project.toStdString(), false).annotations(); }
+    void drag(QPoint a, QPoint b)
+    {
+        QTest::mousePress(vp(), Qt::LeftButton, {}, a);
+        QTest::mouseMove(vp(), (a + b) / 2);
+        QTest::mouseMove(vp(), b);
+        QTest::mouseRelease(vp(), Qt::LeftButton, {}, b);
+    }
+    void setUpView(int w, int h, int frames, double mmPerPixel);
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void geometryResizeKeepsOppositeHandle();
+    void geometryRotateAndMeasure();
+    void drawMoveResizeUndoRedo();
+    void rotatedBoxAndDelete();
+    void framesAndWarnings();
+    void authorsDiceAndReview();
+};
+
+void TestAnnotationUi::init()
+{
+    const QByteArray tmp = qgetenv("KS_TEST_TMP");
+    if (!tmp.isEmpty())
+        QDir().mkpath(QString::fromLocal8Bit(tmp));
+    m_dir = std::make_unique<QTemporaryDir>(tmp.isEmpty() ? QDir::tempPath() + QStringLiteral("/ks-annui-XXXXXX")
+                                                           : QString::fromLocal8Bit(tmp) + QStringLiteral("/annui-XXXXXX"));
+    QVERIFY(m_dir->isValid());
+    m_project = m_dir->filePath(QStringLiteral("project"));
+}
+
+void TestAnnotationUi::cleanup()
+{
+    m_ctl.reset();
+    m_view.reset();
+    m_dir.reset();
+}
+
+void TestAnnotationUi::setUpView(int w, int h, int frames, double mmPerPixel)
+{
+    m_view = std::make_unique<ImageView>();
+    m_view->resize(900, 700);
+    m_ctl = std::make_unique<AnnotationController>(m_view.get());
+    m_ctl->session()->setAuthor(QStringLiteral("alice"));
+    m_ctl->session()->openProject(m_project, true);
+    const QString path = m_dir->filePath(QStringLiteral("image.raw"));
+    const ks::Image image = makeImage(path, w, h, frames, mmPerPixel);
+    m_view->setImage(image);
+    m_ctl->setImage(path, image);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    m_view->activateWindow();
+    m_view->setFocus();
+    m_view->setZoom(2.0);
+    QVERIFY(m_ctl->session()->currentImageId().has_value());
+}
+
+void TestAnnotationUi::geometryResizeKeepsOppositeHandle()
+{
+    for (double angle : {0.0, -25.0, 15.0}) {
+        const RotatedBox b{100, 80, 60, 30, angle};
+        const QPointF anchor = RoiGeometry::handlePosition(b, RoiHandle::TopLeft, 0);
+        const QPointF target = RoiGeometry::toScene(b, {45, 25}); // beyond the bottom-right corner
+        const RotatedBox r = RoiGeometry::resized(b, RoiHandle::BottomRight, target);
+        QVERIFY(near(r.length, 75, 1e-9) && near(r.width, 40, 1e-9));
+        const QPointF anchorAfter = RoiGeometry::handlePosition(r, RoiHandle::TopLeft, 0);
+        QVERIFY2(near(anchorAfter.x(), anchor.x(), 1e-9) && near(anchorAfter.y(), anchor.y(), 1e-9), "opposite corner moved");
+        // An edge handle changes one side only.
+        const RotatedBox e = RoiGeometry::resized(b, RoiHandle::Left, RoiGeometry::toScene(b, {-40, 100}));
+        QVERIFY(near(e.length, 70, 1e-9) && near(e.width, 30, 1e-9));
+        // Dragging past the anchor stops at the minimum side instead of flipping.
+        const RotatedBox f = RoiGeometry::resized(b, RoiHandle::Right, RoiGeometry::toScene(b, {-100, 0}), 2);
+        QVERIFY(near(f.length, 2, 1e-9));
+        // handle positions agree with RotatedBox::corners()
+        const auto c = b.corners();
+        const QPointF br = RoiGeometry::handlePosition(b, RoiHandle::BottomRight, 0);
+        QVERIFY(near(br.x(), c[2][0], 1e-9) && near(br.y(), c[2][1], 1e-9));
+        const QPointF back = RoiGeometry::toLocal(b, RoiGeometry::toScene(b, {7, -3}));
+        QVERIFY(near(back.x(), 7, 1e-9) && near(back.y(), -3, 1e-9));
+    }
+}
+
+void TestAnnotationUi::geometryRotateAndMeasure()
+{
+    const RotatedBox b{200, 150, 100, 40, 0};
+    // The rotation handle pointing up-right lifts the right end: a positive angle.
+    for (double a : {-25.0, -10.0, 15.0, 30.0}) {
+        const RotatedBox target{200, 150, 100, 40, a};
+        const QPointF handle = RoiGeometry::handlePosition(target, RoiHandle::Rotate, 30);
+        QVERIFY(near(RoiGeometry::rotatedTowards(b, handle).angleDeg, a, 1e-9));
+    }
+    // Pointing straight down is the same box turned by 180°: angle 0.
+    QVERIFY(near(RoiGeometry::rotatedTowards(b, {200, 300}).angleDeg, 0, 1e-9));
+    const RotatedBox axis = RoiGeometry::fromAxis({0, 100}, {100, 0}, 0.5);
+    QVERIFY(near(axis.angleDeg, 45, 1e-9) && near(axis.length, std::sqrt(2.0) * 100, 1e-9));
+    QVERIFY(near(axis.width, axis.length / 2, 1e-9));
+
+    // 200×100 px at 0.5 mm: 100 × 50 mm, an adult kidney.
+    RoiMeasure m = RoiGeometry::measure({0, 0, 200, 100, 0}, 0.5, 0.5, QStringLiteral("kidney"));
+    QVERIFY(m.calibrated && near(m.length, 100, 1e-9) && near(m.width, 50, 1e-9) && !m.outsideKidneyRange);
+    QVERIFY(m.text().contains(QStringLiteral("100.0")) && m.text().endsWith(QStringLiteral("mm")));
+    // Too long, too narrow; the check applies to kidney labels only.
+    QVERIFY(RoiGeometry::measure({0, 0, 300, 100, 0}, 0.5, 0.5, QStringLiteral("left kidney")).outsideKidneyRange);
+    QVERIFY(RoiGeometry::measure({0, 0, 200, 60, 0}, 0.5, 0.5, QStringLiteral("kidney")).outsideKidneyRange);
+    QVERIFY(!RoiGeometry::measure({0, 0, 300, 100, 0}, 0.5, 0.5, QStringLiteral("liver")).outsideKidneyRange);
+    // Length is the longer side whatever the orientation; anisotropic pixels at 90°.
+    m = RoiGeometry::measure({0, 0, 100, 200, 90}, 0.4, 0.6, QStringLiteral("kidney"));
+    QVERIFY(near(m.length, 0.4 * 200, 1e-9) && near(m.width, 0.6 * 100, 1e-9));
+    // Uncalibrated: pixels, never a warning.
+    m = RoiGeometry::measure({0, 0, 1000, 10, 0}, 0, 0, QStringLiteral("kidney"));
+    QVERIFY(!m.calibrated && !m.outsideKidneyRange && m.text().endsWith(QStringLiteral("px")));
+}
+
+void TestAnnotationUi::drawMoveResizeUndoRedo()
+{
+    setUpView(400, 300, 1, 0.5);
+    // Draw: B, then drag corner to corner.
+    QTest::keyClick(m_view.get(), Qt::Key_B);
+    QCOMPARE(m_ctl->mode(), AnnotationController::Mode::DrawBox);
+    const QPoint a = at({50, 60}), b = at({250, 160});
+    drag(a, b);
+    auto rois = committed();
+    QCOMPARE(rois.size(), size_t(1));
+    const QPointF sa = sceneOf(a), sb = sceneOf(b);
+    QVERIFY(near(rois[0].box.x, sa.x(), 1e-6) && near(rois[0].box.y, sa.y(), 1e-6));
+    QVERIFY(near(rois[0].box.width, sb.x() - sa.x(), 1e-6) && near(rois[0].box.height, sb.y() - sa.y(), 1e-6));
+    QVERIFY(!rois[0].rotated);
+    QCOMPARE(rois[0].label, std::string("kidney"));
+    QCOMPARE(rois[0].author, std::string("alice"));
+    QVERIFY(rois[0].lengthMm && near(*rois[0].lengthMm, rois[0].box.width * 0.5, 1e-6));
+    const long long id = rois[0].id;
+    QCOMPARE(m_ctl->selectedId(), id);
+    QVERIFY(m_ctl->item(id)->readoutText().contains(QStringLiteral("L 100.0 × W 50.0 mm")));
+    QVERIFY(!m_ctl->item(id)->showsWarning());
+    const Annotation drawn = rois[0];
+
+    // Move: S, then drag the body by (30, 20) pixels.
+    QTest::keyClick(m_view.get(), Qt::Key_S);
+    QCOMPARE(m_ctl->mode(), AnnotationController::Mode::Select);
+    drag(at({150, 110}), at({180, 130}));
+    rois = committed();
+    QCOMPARE(rois.size(), size_t(1));
+    const double mdx = sceneOf(at({180, 130})).x() - sceneOf(at({150, 110})).x();
+    const double mdy = sceneOf(at({180, 130})).y() - sceneOf(at({150, 110})).y();
+    QVERIFY(near(rois[0].box.x, drawn.box.x + mdx, 1e-6) && near(rois[0].box.y, drawn.box.y + mdy, 1e-6));
+    QVERIFY(near(rois[0].box.width, drawn.box.width, 1e-6) && near(rois[0].box.height, drawn.box.height, 1e-6));
+    const Annotation moved = rois[0];
+
+    // Resize: drag the bottom-right handle; the top-left corner stays.
+    const QPointF br(moved.box.right(), moved.box.bottom());
+    const QPoint to = at(br + QPointF(20, 25));
+    drag(at(br), to);
+    rois = committed();
+    QVERIFY(near(rois[0].box.x, moved.box.x, 1e-6) && near(rois[0].box.y, moved.box.y, 1e-6));
+    QVERIFY(near(rois[0].box.right(), sceneOf(to).x(), 0.6) && near(rois[0].box.bottom(), sceneOf(to).y(), 0.6));
+    QVERIFY(rois[0].box.width > moved.box.width + 15);
+    const Annotation resized = rois[0];
+
+    // Undo the resize, redo it: the database round-trips.
+    QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(committed()[0].sameContent(moved));
+    QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(committed()[0].sameContent(resized));
+    QVERIFY(m_ctl->item(id)->geometry() == RoiGeometry::fromAnnotation(resized));
+
+    // Nudge: 3 × Right, Shift+Down = (+3, +10); one undo step for the run of nudges.
+    for (int i = 0; i < 3; ++i)
+        QTest::keyClick(m_view.get(), Qt::Key_Right);
+    QTest::keyClick(m_view.get(), Qt::Key_Down, Qt::ShiftModifier);
+    rois = committed();
+    QVERIFY(near(rois[0].box.x, resized.box.x + 3, 1e-9) && near(rois[0].box.y, resized.box.y + 10, 1e-9));
+    QCOMPARE(m_view->frame(), 0);
+    const Annotation nudged = rois[0];
+    QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(committed()[0].sameContent(resized));
+    QTest::keyClick(m_view.get(), Qt::Key_Y, Qt::ControlModifier);
+    QVERIFY(committed()[0].sameContent(nudged));
+
+    // Undo everything: the ROI is gone; redo everything: the same ROI (same id) is back.
+    QUndoStack* stack = m_ctl->session()->undoStack();
+    QCOMPARE(stack->count(), 4); // add, move, resize, nudges
+    while (stack->canUndo())
+        QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier);
+    QCOMPARE(committed().size(), size_t(0));
+    QVERIFY(m_ctl->items().isEmpty());
+    while (stack->canRedo())
+        QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    rois = committed();
+    QCOMPARE(rois.size(), size_t(1));
+    QCOMPARE(rois[0].id, id);
+    QVERIFY(rois[0].sameContent(nudged));
+    QCOMPARE(m_ctl->items().size(), 1);
+
+    // Every step is in the audit log, undo included.
+    const auto log = ProjectStore(m_project.toStdString(), false).auditLog(id);
+    QVERIFY(log.size() >= 12);
+    QCOMPARE(log.back().who, std::string("alice"));
+
+    // Zoom keeps working in draw mode (the wheel is not taken by the tool).
+    QTest::keyClick(m_view.get(), Qt::Key_B);
+    const double zoom = m_view->zoom();
+    QWheelEvent wheel(QPointF(at({200, 150})), m_view->viewport()->mapToGlobal(QPointF(at({200, 150}))), {}, {0, 120},
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QApplication::sendEvent(m_view->viewport(), &wheel);
+    QVERIFY(m_view->zoom() > zoom);
+}
+
+void TestAnnotationUi::rotatedBoxAndDelete()
+{
+    setUpView(400, 300, 1, 0.5);
+    // O: drag along the long axis, right end 30 px higher than the left.
+    QTest::keyClick(m_view.get(), Qt::Key_O);
+    QCOMPARE(m_ctl->mode(), AnnotationController::Mode::DrawRotated);
+    const QPoint a = at({100, 200}), b = at({300, 170});
+    drag(a, b);
+    auto rois = committed();
+    QCOMPARE(rois.size(), size_t(1));
+    QVERIFY(rois[0].rotated.has_value());
+    const QPointF sa = sceneOf(a), sb = sceneOf(b);
+    const double length = std::hypot(sb.x() - sa.x(), sb.y() - sa.y());
+    const double angle = -std::atan2(sb.y() - sa.y(), sb.x() - sa.x()) * 180 / M_PI;
+    QVERIFY(near(rois[0].rotated->length, length, 1e-6));
+    QVERIFY(near(rois[0].rotated->width, length * AnnotationController::rotatedWidthRatio, 1e-6));
+    QVERIFY(near(rois[0].rotated->angleDeg, angle, 1e-6) && angle > 5);
+    // What detection is scored against: the axis-aligned bounding box.
+    QVERIFY(rois[0].box == rois[0].rotated->boundingBox());
+    const long long id = rois[0].id;
+    const Annotation drawn = rois[0];
+
+    // Rotate with the rotation handle to −20°.
+    QTest::keyClick(m_view.get(), Qt::Key_S);
+    const RotatedBox g = *rois[0].rotated;
+    const double offset = RoiItem::rotateHandleOffsetPx / m_view->zoom();
+    const QPointF handle = RoiGeometry::handlePosition(g, RoiHandle::Rotate, offset);
+    const double r = g.width / 2 + offset, t = -20 * M_PI / 180;
+    const QPointF target(g.centerX - std::sin(t) * r, g.centerY - std::cos(t) * r);
+    drag(at(handle), at(target));
+    rois = committed();
+    QVERIFY2(near(rois[0].rotated->angleDeg, -20, 0.5), qPrintable(QString::number(rois[0].rotated->angleDeg)));
+    QVERIFY(near(rois[0].rotated->length, g.length, 1e-9) && near(rois[0].rotated->centerX, g.centerX, 1e-9));
+    QVERIFY(rois[0].box == rois[0].rotated->boundingBox());
+    const Annotation rotated = rois[0];
+
+    // Resizing a rotated box keeps its angle and the opposite corner.
+    const QPointF corner = RoiGeometry::handlePosition(rotated.rotated.value(), RoiHandle::BottomRight, 0);
+    const QPointF fixed = RoiGeometry::handlePosition(rotated.rotated.value(), RoiHandle::TopLeft, 0);
+    drag(at(corner), at(corner + QPointF(10, 10)));
+    rois = committed();
+    QVERIFY(near(rois[0].rotated->angleDeg, rotated.rotated->angleDeg, 1e-9));
+    const QPointF fixedAfter = RoiGeometry::handlePosition(rois[0].rotated.value(), RoiHandle::TopLeft, 0);
+    QVERIFY(near(fixedAfter.x(), fixed.x(), 1e-6) && near(fixedAfter.y(), fixed.y(), 1e-6));
+    const Annotation beforeDelete = rois[0];
+
+    // Delete, undo (restored with the same id), redo.
+    QTest::keyClick(m_view.get(), Qt::Key_Delete);
+    QCOMPARE(committed().size(), size_t(0));
+    QCOMPARE(m_ctl->selectedId(), 0LL);
+    QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier);
+    rois = committed();
+    QCOMPARE(rois.size(), size_t(1));
+    QCOMPARE(rois[0].id, id);
+    QVERIFY(rois[0].sameContent(beforeDelete));
+    QVERIFY(m_ctl->item(id) != nullptr);
+    QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    QCOMPARE(committed().size(), size_t(0));
+    // Undo the delete, the resize and the rotation: back to the box as drawn.
+    QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier);
+    QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(committed()[0].sameContent(rotated));
+    QTest::keyClick(m_view.get(), Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(committed()[0].sameContent(drawn));
+    QVERIFY(m_ctl->item(id)->geometry() == g);
+
+    // Escape leaves a draw mode; a click on empty image in select mode deselects.
+    QTest::keyClick(m_view.get(), Qt::Key_B);
+    QTest::keyClick(m_view.get(), Qt::Key_Escape);
+    QCOMPARE(m_ctl->mode(), AnnotationController::Mode::Select);
+    // A too-small drag adds nothing.
+    QTest::keyClick(m_view.get(), Qt::Key_B);
+    drag(at({10, 10}), at({11, 11}));
+    QCOMPARE(committed().size(), size_t(1));
+}
+
+void TestAnnotationUi::framesAndWarnings()
+{
+    setUpView(400, 300, 3, 0.5);
+    QTest::keyClick(m_view.get(), Qt::Key_B);
+    drag(at({20, 20}), at({380, 60})); // 180 × 20 mm: outside the adult range
+    auto rois = committed();
+    QCOMPARE(rois.size(), size_t(1));
+    RoiItem* it = m_ctl->item(rois[0].id);
+    QVERIFY(it->showsWarning());
+    QVERIFY(it->readoutText().contains(QStringLiteral("outside adult kidney range")));
+
+    // Frame 1 has its own (empty) set of ROIs, registered as its own image in the project.
+    m_view->setFrame(1);
+    QVERIFY(m_ctl->items().isEmpty());
+    drag(at({100, 100}), at({300, 200}));
+    rois = committed();
+    QCOMPARE(rois.size(), size_t(2));
+    ProjectStore store(m_project.toStdString(), false);
+    const auto image0 = store.image(rois[0].imageId), image1 = store.image(rois[1].imageId);
+    QVERIFY(image0 && image1);
+    QCOMPARE(image0->frame, 0);
+    QCOMPARE(image1->frame, 1);
+    QCOMPARE(image1->sopInstanceUid, std::string("1.2.826.0.1.3680043.2.1125.42"));
+    QVERIFY(near(image1->mmPerPixelX, 0.5, 1e-12));
+    QCOMPARE(image0->sha256, image1->sha256);
+    QCOMPARE(m_ctl->items().size(), 1);
+    QVERIFY(!m_ctl->items().front()->showsWarning());
+    m_view->setFrame(0);
+    QCOMPARE(m_ctl->items().size(), 1);
+    QCOMPARE(m_ctl->items().front()->id(), rois[0].id);
+
+    // Hide/show the ROIs with V.
+    QTest::keyClick(m_view.get(), Qt::Key_V);
+    QVERIFY(!m_ctl->overlaysVisible());
+    QVERIFY(!m_view->layer(AnnotationController::layerName)->isVisible());
+    QTest::keyClick(m_view.get(), Qt::Key_V);
+    QVERIFY(m_view->layer(AnnotationController::layerName)->isVisible());
+}
+
+void TestAnnotationUi::authorsDiceAndReview()
+{
+    setUpView(400, 300, 1, 0.5);
+    AnnotationPanel panel(m_ctl.get());
+    AnnotationSession* session = m_ctl->session();
+
+    // A new label from the panel is used for the next ROI.
+    panel.addLabel(QStringLiteral("left kidney"));
+    QCOMPARE(m_ctl->currentLabel(), QStringLiteral("left kidney"));
+    QTest::keyClick(m_view.get(), Qt::Key_B);
+    drag(at({50, 50}), at({250, 150}));
+    QCOMPARE(panel.model()->count(), 1);
+    QVERIFY(panel.readoutText().contains(QStringLiteral("left kidney")));
+    QVERIFY(panel.warningText().isEmpty());
+
+    // Bob boxes the same kidney a little offset.
+    session->setAuthor(QStringLiteral("bob"));
+    m_ctl->select(0); // else the label change below relabels alice's selected ROI
+    m_ctl->setCurrentLabel(QStringLiteral("kidney"));
+    drag(at({70, 60}), at({270, 160}));
+    auto rois = committed();
+    QCOMPARE(rois.size(), size_t(2));
+    QCOMPARE(rois[1].author, std::string("bob"));
+    QCOMPARE(rois[1].label, std::string("kidney"));
+    QCOMPARE(rois[0].label, std::string("left kidney"));
+    QVERIFY(panel.diceText().contains(QStringLiteral("alice–bob")));
+    const double dice = ks::dice(rois[0].box, rois[1].box);
+    QVERIFY2(panel.diceText().contains(QString::number(dice, 'f', 3)), qPrintable(panel.diceText()));
+
+    // One author's ROIs only.
+    panel.authorFilterBox()->setCurrentIndex(panel.authorFilterBox()->findData(QStringLiteral("alice")));
+    QCOMPARE(session->authorFilter(), QStringLiteral("alice"));
+    QCOMPARE(m_ctl->items().size(), 1);
+    QCOMPARE(m_ctl->items().front()->id(), rois[0].id);
+    session->setAuthorFilter({});
+    QCOMPARE(m_ctl->items().size(), 2);
+
+    // Review: submit (alice's ROI), reject needs a comment, approve; each undoable.
+    m_ctl->select(rois[0].id);
+    panel.submitSelected();
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->status, annotation::Status::Submitted);
+    panel.rejectSelected(); // no comment: refused, nothing changes
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->status, annotation::Status::Submitted);
+    panel.commentEdit()->setText(QStringLiteral("upper pole cut off"));
+    panel.rejectSelected();
+    auto stored = ProjectStore(m_project.toStdString(), false).annotation(rois[0].id);
+    QCOMPARE(stored->status, annotation::Status::Rejected);
+    QCOMPARE(stored->reviewComment, std::string("upper pole cut off"));
+    QCOMPARE(stored->reviewer, std::string("bob"));
+    session->undoStack()->undo();
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->status, annotation::Status::Submitted);
+
+    // Relabelling the selected ROI from the label box is one undoable edit.
+    panel.labelBox()->setCurrentText(QStringLiteral("kidney"));
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->label, std::string("kidney"));
+    session->undoStack()->undo();
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->label, std::string("left kidney"));
+}
+
+QTEST_MAIN(TestAnnotationUi)
+#include "TestAnnotationUi.moc"
