@@ -3,6 +3,8 @@
 #include "models/LoadController.h"
 #include "models/PixelProbe.h"
 #include "models/WindowPresets.h"
+#include "widgets/AnnotationController.h"
+#include "widgets/AnnotationDock.h"
 #include "widgets/CineBar.h"
 #include "widgets/ImageView.h"
 #include "widgets/StudyBrowser.h"
@@ -39,6 +41,7 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
       m_cine(new CineBar),
       m_browser(new StudyBrowser),
       m_tags(new TagPanel),
+      m_annotations(new AnnotationDock(m_view, this)),
       m_pixelLabel(new QLabel),
       m_calibrationLabel(new QLabel),
       m_zoomLabel(new QLabel),
@@ -71,10 +74,14 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
     tagDock->setWidget(m_tags);
     addDockWidget(Qt::RightDockWidgetArea, tagDock);
     resizeDocks({browserDock, tagDock}, {300, 400}, Qt::Horizontal);
+    addDockWidget(Qt::RightDockWidgetArea, m_annotations);
+    tabifyDockWidget(tagDock, m_annotations);
+    connect(m_annotations, &AnnotationDock::message, this, [this](const QString& text, bool error) { showMessage(text, error); });
 
     createActions();
     createStatusBar();
     menuBar()->addMenu(tr("&Docks"))->addActions({browserDock->toggleViewAction(), tagDock->toggleViewAction()});
+    m_annotations->addMenuAndToolBar(this);
 
     connect(m_browser, &StudyBrowser::instanceSelected, this, &MainWindow::onInstanceSelected);
     connect(m_loader, &LoadController::scanFinished, this, &MainWindow::onScanFinished);
@@ -85,6 +92,7 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
         m_cine->setVisible(false);
         m_tags->clear();
         m_view->clearImage(message);
+        m_annotations->controller()->clearImage();
     });
     connect(m_loader, &LoadController::cancelled, this, [this] { showMessage(tr("Cancelled.")); });
     connect(m_loader, &LoadController::progress, this, [this](double f, const QString& msg) {
@@ -143,6 +151,8 @@ void MainWindow::createActions()
                                           QKeySequence(tr("Ctrl+Shift+O")), this, &MainWindow::openFolderDialog);
     file->addAction(tr("Open &DICOMDIR…"), this, &MainWindow::openDicomDirDialog);
     file->addAction(tr("Open D&emo Study"), this, &MainWindow::openDemo);
+    file->addSeparator();
+    file->addActions(m_annotations->projectActions());
     m_recentMenu = file->addMenu(tr("&Recent"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -340,6 +350,7 @@ void MainWindow::onInstanceSelected(const QString& path, bool hasImage, const QS
         m_tags->clear();
         const QString kind = objectKind.isEmpty() ? tr("not an image") : objectKind;
         m_view->clearImage(tr("%1 is a %2: it holds no image to show.").arg(QFileInfo(path).fileName(), kind));
+        m_annotations->controller()->clearImage();
         showMessage(tr("%1: %2, no image").arg(QFileInfo(path).fileName(), kind));
         return;
     }
@@ -351,6 +362,7 @@ void MainWindow::onImageLoaded(const QString& path, const ks::Image& image)
 {
     m_currentPath = path;
     m_view->setImage(image);
+    m_annotations->controller()->setImage(path, image);
     m_tags->setImage(image);
     m_cine->setFrameCount(image.frameCount());
     m_cine->setFrameTimeMs(image.frameTimeMs);

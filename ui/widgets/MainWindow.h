@@ -19,6 +19,7 @@ class QProgressDialog;
 
 namespace ks::ui {
 
+class AnnotationDock;
 class CineBar;
 class ImageView;
 class LoadController;
@@ -41,6 +42,8 @@ public:
     CineBar* cineBar() const { return m_cine; }
     StudyBrowser* studyBrowser() const { return m_browser; }
     TagPanel* tagPanel() const { return m_tags; }
+    /// The annotation tools (dock, Annotate menu, project).
+    AnnotationDock* annotationDock() const { return m_annotations; }
     Settings& settings() const { return *m_settings; }
     /// Text of the last status message (errors included).
     QString lastMessage() const { return m_lastMessage; }
@@ -89,6 +92,7 @@ private:
     CineBar* m_cine;
     StudyBrowser* m_browser;
     TagPanel* m_tags;
+    AnnotationDock* m_annotations;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_pixelLabel;
     QLabel* m_calibrationLabel;
