@@ -9,6 +9,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <cstdlib>
 #include <ostream>
 
@@ -48,13 +49,17 @@ int phantomCommand(const std::vector<std::string>& argv, Io io)
     const std::string sheet = args.value("contact-sheet");
 
     ConsoleProgress progress(io.err, args.has("quiet"));
+    const std::clock_t cpuStart = std::clock();
     const phantom::StudySummary s = phantom::StudyWriter::write(out, count, seed, params, threads, progress, !sheet.empty());
     progress.finish();
+    const double cpu = double(std::clock() - cpuStart) / CLOCKS_PER_SEC;
 
     char line[256];
-    std::snprintf(line, sizeof line, "Generated %d phantom images (%s, seed %llu) in %.2f s: %.3f s per image, %d threads\n",
+    std::snprintf(line, sizeof line,
+                  "Generated %d phantom images (%s, seed %llu) in %.2f s wall: %.3f s per image, %d threads "
+                  "(CPU %.2f s, %.3f s per image)\n",
                   count, params.preset.c_str(), static_cast<unsigned long long>(seed), s.seconds, s.seconds / count,
-                  s.threads);
+                  s.threads, cpu, cpu / count);
     io.out << line;
     io.out << "Folder: " << s.folder << "\nGround truth: " << s.annotationsPath << " (" << s.cutKidneys
            << " kidneys cut by the sector edge)\n";

@@ -9,7 +9,7 @@ PhantomParams PhantomParams::fromPreset(const std::string& name)
     PhantomParams p;
     p.preset = name;
     if (name == "easy") {
-        p.speckleStrength = 0.55;
+        p.speckleStrength = 0.45;
         p.contrast = 1.35;
         p.distractorRate = 0.35;
         p.cutProbability = 0.04;
@@ -18,7 +18,7 @@ PhantomParams PhantomParams::fromPreset(const std::string& name)
     } else if (name == "standard") {
         // the defaults
     } else if (name == "hard") {
-        p.speckleStrength = 1.0;
+        p.speckleStrength = 0.9;
         p.contrast = 0.7;
         p.distractorRate = 1.7;
         p.cutProbability = 0.22;

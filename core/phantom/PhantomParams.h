@@ -14,7 +14,7 @@ struct PhantomParams
     int width = 800;                ///< image columns
     int height = 600;               ///< image rows
     /// 1 = raw single-look speckle; lower blends in a scanner-style speckle reduction filter.
-    double speckleStrength = 0.85;
+    double speckleStrength = 0.7;
     /// Scales every tissue's echogenicity difference to liver (dB): 1 = typical adult.
     double contrast = 1.0;
     /// Scales how often distractors (shadows, gallbladder, sinus-like blobs) appear.
