@@ -25,6 +25,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -103,11 +104,23 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
             m_demoDialog->setLabelText(msg);
         }
     });
-    connect(m_loader, &LoadController::busyChanged, this, [this](bool busy) {
-        m_progress->setVisible(busy);
-        m_cancelButton->setVisible(busy);
-        if (busy)
+    // The progress bar appears only for work that lasts (no flicker on quick loads).
+    auto* progressDelay = new QTimer(this);
+    progressDelay->setSingleShot(true);
+    progressDelay->setInterval(300);
+    connect(progressDelay, &QTimer::timeout, this, [this] {
+        m_progress->setVisible(m_loader->isBusy());
+        m_cancelButton->setVisible(m_loader->isBusy());
+    });
+    connect(m_loader, &LoadController::busyChanged, this, [this, progressDelay](bool busy) {
+        if (busy) {
             m_progress->setValue(0);
+            progressDelay->start();
+        } else {
+            progressDelay->stop();
+            m_progress->setVisible(false);
+            m_cancelButton->setVisible(false);
+        }
         if (!busy && m_demoDialog) {
             m_demoDialog->deleteLater();
             m_demoDialog = nullptr;
@@ -384,6 +397,8 @@ void MainWindow::onImageLoaded(const QString& path, const ks::Image& image)
 void MainWindow::onFailed(const QString& message)
 {
     showMessage(message, true);
+    if (!m_view->hasImage())
+        m_view->clearImage(message);
     Q_EMIT openFailed(message);
 }
 

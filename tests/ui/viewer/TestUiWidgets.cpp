@@ -2,6 +2,7 @@
 /// overlay layers, and the main window's open → browse → show flow with a fake loader.
 
 #include "models/LoadController.h"
+#include "models/TagTreeModel.h"
 #include "widgets/CineBar.h"
 #include "widgets/ImageView.h"
 #include "widgets/MainWindow.h"
@@ -11,7 +12,10 @@
 #include "common/Error.h"
 
 #include <QApplication>
+#include <QDir>
 #include <QGraphicsRectItem>
+#include <QMenu>
+#include <QMimeData>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSlider>
@@ -54,6 +58,39 @@ void drag(QWidget* viewport, Qt::MouseButton button, QPoint from, QPoint to)
     sendMouse(viewport, QEvent::MouseButtonRelease, to, button, Qt::NoButton);
 }
 
+/// Fake core calls for a study folder: a 10-frame cine, a structured report and a broken file.
+LoadFunctions fakeStudy(const QString& study)
+{
+    LoadFunctions f;
+    f.scan = [study](const std::string& path, ks::Progress&) {
+        ks::dicom::StudyTree tree;
+        auto inst = [&](const char* name, int n, bool hasImage, const char* kind) {
+            ks::dicom::InstanceInfo i;
+            i.path = (study + QLatin1Char('/') + QLatin1String(name)).toStdString();
+            i.instanceNumber = n;
+            i.hasImage = hasImage;
+            i.objectKind = kind;
+            i.frames = hasImage ? 10 : 0;
+            return i;
+        };
+        tree.patients = {{"P1", "Doe^Jane", {{"1.2", "Renal", "20240101", {{"1.2.1", "B-mode", "US", 1,
+            {inst("cine.dcm", 1, true, "image"), inst("sr.dcm", 2, false, "structured report"), inst("bad.dcm", 3, true, "image")}}}}}}};
+        tree.skippedFiles = 2;
+        return tree;
+    };
+    f.load = [](const std::string& path, ks::Progress&) -> ks::Image {
+        if (path.find("bad") != std::string::npos)
+            throw ks::Error("the pixel data is truncated", "re-export the file");
+        ks::Image image = rampImage(10);
+        image.calibration = ks::Calibration::user(0.3);
+        image.tags = {{"(0008,0060)", "Modality", "CS", "US", 0}};
+        return image;
+    };
+    f.ensureDemo = [](const std::string& folder, ks::Progress&) { return folder; };
+    return f;
+
+}
+
 } // namespace
 
 class TestUiWidgets : public QObject
@@ -69,6 +106,8 @@ private Q_SLOTS:
     void overlayLayerFollowsZoom();
     void scaleBarOrUncalibratedMarker();
     void mainWindowOpenBrowseShow();
+    void mainWindowDropAndRecent();
+    void mainWindowRealDicom();
 };
 
 void TestUiWidgets::zoomFitActualAndKeys()
@@ -330,32 +369,7 @@ void TestUiWidgets::mainWindowOpenBrowseShow()
     const QString study = dir.filePath(QStringLiteral("study"));
     QVERIFY(QDir().mkpath(study));
 
-    LoadFunctions f;
-    f.scan = [study](const std::string& path, ks::Progress&) {
-        ks::dicom::StudyTree tree;
-        auto inst = [&](const char* name, int n, bool hasImage, const char* kind) {
-            ks::dicom::InstanceInfo i;
-            i.path = (study + QLatin1Char('/') + QLatin1String(name)).toStdString();
-            i.instanceNumber = n;
-            i.hasImage = hasImage;
-            i.objectKind = kind;
-            i.frames = hasImage ? 10 : 0;
-            return i;
-        };
-        tree.patients = {{"P1", "Doe^Jane", {{"1.2", "Renal", "20240101", {{"1.2.1", "B-mode", "US", 1,
-            {inst("cine.dcm", 1, true, "image"), inst("sr.dcm", 2, false, "structured report"), inst("bad.dcm", 3, true, "image")}}}}}}};
-        tree.skippedFiles = 2;
-        return tree;
-    };
-    f.load = [](const std::string& path, ks::Progress&) -> ks::Image {
-        if (path.find("bad") != std::string::npos)
-            throw ks::Error("the pixel data is truncated", "re-export the file");
-        ks::Image image = rampImage(10);
-        image.calibration = ks::Calibration::user(0.3);
-        image.tags = {{"(0008,0060)", "Modality", "CS", "US", 0}};
-        return image;
-    };
-    f.ensureDemo = [](const std::string& folder, ks::Progress&) { return folder; };
+    const LoadFunctions f = fakeStudy(study);
 
     auto settings = std::make_unique<Settings>(dir.filePath(QStringLiteral("s.ini")));
     MainWindow window(std::move(settings), new LoadController(f));
@@ -400,6 +414,97 @@ void TestUiWidgets::mainWindowOpenBrowseShow()
     Settings reread(dir.filePath(QStringLiteral("s.ini")));
     QVERIFY(!reread.windowGeometry().isEmpty());
     QVERIFY(!reread.windowState().isEmpty());
+}
+
+void TestUiWidgets::mainWindowDropAndRecent()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString study = dir.filePath(QStringLiteral("dropped"));
+    QVERIFY(QDir().mkpath(study));
+    MainWindow window(std::make_unique<Settings>(dir.filePath(QStringLiteral("s.ini"))), new LoadController(fakeStudy(study)));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy opened(&window, &MainWindow::studyOpened);
+
+    // Drag and drop of a folder from a file manager.
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(study)});
+    const QPoint at = window.rect().center();
+    QDragEnterEvent enter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 10000);
+    QCOMPARE(opened.front().at(0).toString(), study);
+    QCOMPARE(window.settings().recentPaths(), QStringList{study});
+
+    // A drag without local files is refused.
+    QMimeData text;
+    text.setText(QStringLiteral("hello"));
+    QDragEnterEvent refused(at, Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+    refused.setAccepted(false);
+    QApplication::sendEvent(&window, &refused);
+    QVERIFY(!refused.isAccepted());
+
+    // The recent menu lists the study and reopens it.
+    QMenu* recent = nullptr;
+    for (QMenu* menu : window.findChildren<QMenu*>())
+        if (menu->title() == QStringLiteral("&Recent"))
+            recent = menu;
+    QVERIFY(recent);
+    QAction* entry = nullptr;
+    for (QAction* a : recent->actions())
+        if (a->text() == study)
+            entry = a;
+    QVERIFY(entry);
+    entry->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 2, 10000);
+}
+
+void TestUiWidgets::mainWindowRealDicom()
+{
+#if KS_TEST_WITH_DICOM
+    const QString us = QStringLiteral(KS_SHARED_DIR "/dicom/us");
+    if (!QDir(us).exists())
+        QSKIP("shared DICOM data not present");
+    QTemporaryDir dir;
+    MainWindow window(std::make_unique<Settings>(dir.filePath(QStringLiteral("s.ini"))));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy shown(&window, &MainWindow::imageShown);
+    QSignalSpy failed(&window, &MainWindow::openFailed);
+
+    // Multi-frame palette echo: cine at the file's frame time (76 ms).
+    window.openPath(us + QStringLiteral("/US-PAL-8-10x-echo.dcm"));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size() + failed.size(), 1, 30000);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(window.imageView()->frameCount(), 10);
+    QVERIFY(window.cineBar()->isVisible());
+    QCOMPARE(window.cineBar()->intervalMs(), 76);
+    QVERIFY(window.tagPanel()->model()->entryCount() > 20);
+    QVERIFY(window.imageView()->displayedImage().format() == QImage::Format_RGB888);
+    window.cineBar()->next();
+    QCOMPARE(window.imageView()->frame(), 1);
+
+    // Calibrated B-mode: the pixel size from the ultrasound region.
+    window.openPath(us + QStringLiteral("/JPGLosslessP14SV1_1s_1f_8b.dcm"));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.size() + failed.size(), 2, 30000);
+    QCOMPARE(failed.size(), 0);
+    QVERIFY(!window.cineBar()->isVisible());
+    QVERIFY2(window.tagPanel()->calibrationText().contains(QStringLiteral("0.2548")), qPrintable(window.tagPanel()->calibrationText()));
+
+    // JPEG 2000: one clear message, in the status bar and in the view.
+    window.openPath(us + QStringLiteral("/US1_J2KR.dcm"));
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 30000);
+    QVERIFY2(window.lastMessage().contains(QStringLiteral("JPEG 2000")), qPrintable(window.lastMessage()));
+    QVERIFY(!window.imageView()->hasImage());
+    QVERIFY(window.imageView()->message().contains(QStringLiteral("JPEG 2000")));
+    QCOMPARE(shown.size(), 2);
+#else
+    QSKIP("built without ks_dicom");
+#endif
 }
 
 QTEST_MAIN(TestUiWidgets)
