@@ -21,6 +21,8 @@ void configureTorchThreads()
     });
 }
 
+int torchThreadCount() { return at::get_num_threads(); }
+
 cv::Mat ConvWeights::kernel(int out, int in) const
 {
     if (out < 0 || out >= outChannels || in < 0 || in >= inChannelsPerGroup)

@@ -134,5 +134,7 @@ private:
 /// Sets LibTorch's intra-op thread count to the hardware concurrency, once per process.
 /// Every entry point of ks_cnn calls it; callers may too.
 void configureTorchThreads();
+/// LibTorch's intra-op thread count now.
+int torchThreadCount();
 
 } // namespace ks::cnn
