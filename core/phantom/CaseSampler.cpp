@@ -224,7 +224,9 @@ PhantomCase CaseSampler::draw(std::uint64_t seed, int index, const PhantomParams
             Ellipse e{pointInSector(rng, g, c.subcutaneousMm + c.muscleMm + 3, c.bowelBottomDepthMm, 0.1, 1),
                       rng.uniform(4, 11) / px, 0, rng.uniform(-20, 20)};
             e.b = rng.uniform(1.2, 3) / px;
-            if (ellipseClear(e, keepOut, g, 2)) {
+            // gas lies in bowel, caudal to the liver's tip (the renderer's liver boundary line)
+            const double liverEdge = g.rowOfDepth(c.liverTipDepthMm) + (c.liverTipX - e.center.x) * 1.1;
+            if (e.center.y > liverEdge + 3 / px && ellipseClear(e, keepOut, g, 2)) {
                 c.gasPockets.push_back(e);
                 break;
             }
