@@ -409,6 +409,15 @@ void TestUiWidgets::mainWindowOpenBrowseShow()
     QCOMPARE(failed.size(), 2);
     QVERIFY(window.lastMessage().contains(QStringLiteral("does not exist")));
 
+    // The demo study: generated (here: a fake) in the app data folder, then opened.
+    QSignalSpy opened(&window, &MainWindow::studyOpened);
+    const int shownBefore = static_cast<int>(shown.size());
+    window.openDemo();
+    QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 10000);
+    QCOMPARE(opened.front().at(0).toString(), MainWindow::demoFolder());
+    QTRY_COMPARE_WITH_TIMEOUT(static_cast<int>(shown.size()), shownBefore + 1, 10000);
+    QVERIFY(window.imageView()->hasImage());
+
     // Layout persists on close.
     window.close();
     Settings reread(dir.filePath(QStringLiteral("s.ini")));
