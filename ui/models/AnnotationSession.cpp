@@ -79,6 +79,14 @@ void AnnotationSession::setAuthorFilter(const QString& author)
     Q_EMIT imageChanged();
 }
 
+void AnnotationSession::setStatusFilter(std::optional<annotation::Status> status)
+{
+    if (status == m_statusFilter)
+        return;
+    m_statusFilter = status;
+    Q_EMIT imageChanged();
+}
+
 void AnnotationSession::setImage(const QString& path, const ks::Image& image, int frame)
 {
     m_hasImage = !image.isEmpty();
@@ -125,13 +133,17 @@ void AnnotationSession::registerFrame()
     if (!m_store || !m_hasImage || m_path.isEmpty() || m_frameIds.count(m_frame))
         return;
     try {
-        if (auto known = m_store->findImage(m_record.path, m_frame)) {
-            m_frameIds[m_frame] = known->id;
-            return;
-        }
         // One checksum per file, shared by all its frames.
         if (m_record.sha256.empty())
             m_record.sha256 = annotation::Sha256::ofFile(m_record.path);
+        if (auto known = m_store->findImage(m_record.path, m_frame)) {
+            m_frameIds[m_frame] = known->id;
+            if (!known->sha256.empty() && known->sha256 != m_record.sha256)
+                Q_EMIT failed(tr("%1 changed on disk since it was added to the project (checksum differs): its ROIs "
+                                 "may not fit this content. Check the file, or run “kidneyscope-cli annotations verify”.")
+                                  .arg(m_path));
+            return;
+        }
         annotation::ImageRecord r = m_record;
         r.frame = m_frame;
         m_frameIds[m_frame] = m_store->addImage(r);
@@ -156,6 +168,7 @@ std::vector<Annotation> AnnotationSession::visibleAnnotations() const
     annotation::AnnotationFilter filter;
     filter.imageId = *image;
     filter.author = m_authorFilter.toStdString();
+    filter.status = m_statusFilter;
     try {
         return m_store->annotations(filter);
     } catch (const std::exception&) {
@@ -166,7 +179,8 @@ std::vector<Annotation> AnnotationSession::visibleAnnotations() const
 bool AnnotationSession::isVisible(const Annotation& a) const
 {
     const auto image = currentImageId();
-    return image && a.imageId == *image && (m_authorFilter.isEmpty() || a.author == m_authorFilter.toStdString());
+    return image && a.imageId == *image && (m_authorFilter.isEmpty() || a.author == m_authorFilter.toStdString())
+        && (!m_statusFilter || a.status == *m_statusFilter);
 }
 
 std::optional<Annotation> AnnotationSession::annotation(long long id) const

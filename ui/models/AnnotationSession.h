@@ -45,6 +45,9 @@ public:
     /// Only this author's ROIs are shown (all when empty).
     void setAuthorFilter(const QString& author);
     QString authorFilter() const { return m_authorFilter; }
+    /// Only ROIs in this review state are shown (all when empty).
+    void setStatusFilter(std::optional<annotation::Status> status);
+    std::optional<annotation::Status> statusFilter() const { return m_statusFilter; }
 
     /// The image on screen (`path` absolute, may be empty for an image without a file, which is
     /// then not registered). Registers `frame` when a project is open.
@@ -90,7 +93,7 @@ public:
 
 Q_SIGNALS:
     void projectChanged();
-    /// The frame on screen, its registration or the author filter changed: reload the ROIs.
+    /// The frame on screen, its registration or a filter changed: reload the ROIs.
     void imageChanged();
     /// A ROI was added, changed or restored (possibly not on the current frame).
     void roiChanged(const ks::annotation::Annotation& roi);
@@ -110,6 +113,7 @@ private:
     QUndoStack* m_undo;
     QString m_author;
     QString m_authorFilter;
+    std::optional<annotation::Status> m_statusFilter;
     bool m_hasImage = false;
     QString m_path;
     annotation::ImageRecord m_record; ///< template for registering frames of the image on screen

@@ -39,6 +39,7 @@ AnnotationController::AnnotationController(ImageView* view, AnnotationSession* s
     connect(m_session, &AnnotationSession::imageChanged, this, &AnnotationController::reload);
     connect(m_session, &AnnotationSession::roiChanged, this, &AnnotationController::onRoiChanged);
     connect(m_session, &AnnotationSession::roiRemoved, this, [this](qint64 id) { onRoiRemoved(id); });
+    connect(m_session, &AnnotationSession::authorChanged, this, &AnnotationController::reload);
     connect(m_session, &AnnotationSession::failed, this, [this](const QString& text) { Q_EMIT message(text, true); });
     connect(m_view, &ImageView::frameChanged, this, [this](int frame) {
         cancelDrag();

@@ -20,7 +20,7 @@ namespace ks::ui {
 
 AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSettings* settings, QWidget* parent)
     : QWidget(parent), m_controller(controller), m_settings(settings), m_model(new AnnotationListModel(this)),
-      m_project(new QLabel), m_authorEdit(new QLineEdit), m_filterBox(new QComboBox), m_labelBox(new QComboBox),
+      m_project(new QLabel), m_authorEdit(new QLineEdit), m_filterBox(new QComboBox), m_statusBox(new QComboBox), m_labelBox(new QComboBox),
       m_addLabel(new QPushButton(tr("Add…"))), m_table(new QTableView), m_readout(new QLabel), m_warning(new QLabel),
       m_dice(new QLabel), m_review(new QLabel), m_comment(new QLineEdit), m_submit(new QPushButton(tr("Submit"))),
       m_approve(new QPushButton(tr("Approve"))), m_reject(new QPushButton(tr("Reject")))
@@ -39,6 +39,10 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
     m_review->setWordWrap(true);
     m_comment->setPlaceholderText(tr("Review comment (needed to reject)"));
 
+    m_statusBox->addItem(tr("All states"), -1);
+    for (auto s : {annotation::Status::Draft, annotation::Status::Submitted, annotation::Status::Approved, annotation::Status::Rejected})
+        m_statusBox->addItem(QString::fromStdString(annotation::statusName(s)), static_cast<int>(s));
+
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -50,7 +54,10 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
     auto* form = new QFormLayout;
     form->addRow(tr("Project"), m_project);
     form->addRow(tr("Author"), m_authorEdit);
-    form->addRow(tr("Show"), m_filterBox);
+    auto* showRow = new QHBoxLayout;
+    showRow->addWidget(m_filterBox, 1);
+    showRow->addWidget(m_statusBox, 1);
+    form->addRow(tr("Show"), showRow);
     auto* labelRow = new QHBoxLayout;
     labelRow->addWidget(m_labelBox, 1);
     labelRow->addWidget(m_addLabel);
@@ -78,6 +85,10 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
     connect(m_filterBox, &QComboBox::currentIndexChanged, this, [this, session] {
         if (!m_updating)
             session->setAuthorFilter(m_filterBox->currentData().toString());
+    });
+    connect(m_statusBox, &QComboBox::currentIndexChanged, this, [this, session] {
+        const int s = m_statusBox->currentData().toInt();
+        session->setStatusFilter(s < 0 ? std::nullopt : std::optional<annotation::Status>(static_cast<annotation::Status>(s)));
     });
     connect(m_labelBox, &QComboBox::currentTextChanged, this, [this](const QString& label) {
         if (!m_updating)

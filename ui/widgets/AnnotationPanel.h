@@ -32,6 +32,7 @@ public:
     QTableView* table() const { return m_table; }
     QComboBox* labelBox() const { return m_labelBox; }
     QComboBox* authorFilterBox() const { return m_filterBox; }
+    QComboBox* statusFilterBox() const { return m_statusBox; }
     QLineEdit* authorEdit() const { return m_authorEdit; }
     QLineEdit* commentEdit() const { return m_comment; }
     /// Text of the readout (selected ROI's size) and warning lines.
@@ -60,6 +61,7 @@ private:
     QLabel* m_project;
     QLineEdit* m_authorEdit;
     QComboBox* m_filterBox;
+    QComboBox* m_statusBox;
     QComboBox* m_labelBox;
     QPushButton* m_addLabel;
     QTableView* m_table;

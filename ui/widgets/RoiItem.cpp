@@ -103,7 +103,7 @@ QString RoiItem::readoutText() const
     const RoiMeasure m = measure();
     QString text = QStringLiteral("%1  %2").arg(QString::fromStdString(m_roi.label), m.text());
     if (m.outsideKidneyRange)
-        text += QStringLiteral("\n⚠ ") + m.warning();
+        text += QStringLiteral("\n⚠ outside adult kidney range");
     return text;
 }
 

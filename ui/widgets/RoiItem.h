@@ -50,7 +50,8 @@ public:
     void setForeign(bool foreign);
 
     RoiMeasure measure() const;
-    /// The label and readout text next to the ROI (and the warning line when out of range).
+    /// The label and readout text next to the ROI (and a short warning line when out of range;
+    /// RoiMeasure::warning() has the range).
     QString readoutText() const;
     bool showsWarning() const { return measure().outsideKidneyRange; }
     /// The handle under `scene` within `tolerancePx` screen pixels (None when none; handles

@@ -6,15 +6,19 @@
 #include "models/AnnotationListModel.h"
 #include "models/AnnotationSession.h"
 #include "models/RoiGeometry.h"
+#include "models/Settings.h"
 #include "widgets/AnnotationController.h"
+#include "widgets/AnnotationDock.h"
 #include "widgets/AnnotationPanel.h"
 #include "widgets/ImageView.h"
+#include "widgets/MainWindow.h"
 #include "widgets/RoiItem.h"
 
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QLineEdit>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
 #include <QtTest>
@@ -89,6 +93,7 @@ private Q_SLOTS:
     void rotatedBoxAndDelete();
     void framesAndWarnings();
     void authorsDiceAndReview();
+    void screenshot();
 };
 
 void TestAnnotationUi::init()
@@ -364,6 +369,7 @@ void TestAnnotationUi::framesAndWarnings()
     RoiItem* it = m_ctl->item(rois[0].id);
     QVERIFY(it->showsWarning());
     QVERIFY(it->readoutText().contains(QStringLiteral("outside adult kidney range")));
+    QVERIFY(it->measure().warning().contains(QStringLiteral("75–140")));
 
     // Frame 1 has its own (empty) set of ROIs, registered as its own image in the project.
     m_view->setFrame(1);
@@ -391,6 +397,19 @@ void TestAnnotationUi::framesAndWarnings()
     QVERIFY(!m_view->layer(AnnotationController::layerName)->isVisible());
     QTest::keyClick(m_view.get(), Qt::Key_V);
     QVERIFY(m_view->layer(AnnotationController::layerName)->isVisible());
+
+    // The file changes on disk: shown again, it is reported (checksum), and its ROIs are kept.
+    const QString path = m_dir->filePath(QStringLiteral("image.raw"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::Append));
+    file.write("changed");
+    file.close();
+    QSignalSpy failed(m_ctl->session(), &AnnotationSession::failed);
+    m_ctl->setImage(path, makeImage(m_dir->filePath(QStringLiteral("other.raw")), 400, 300, 3, 0.5));
+    QCOMPARE(failed.size(), 1);
+    QVERIFY(failed.front().front().toString().contains(QStringLiteral("changed on disk")));
+    QCOMPARE(m_ctl->items().size(), 1);
+    QCOMPARE(committed().size(), size_t(2));
 }
 
 void TestAnnotationUi::authorsDiceAndReview()
@@ -429,6 +448,7 @@ void TestAnnotationUi::authorsDiceAndReview()
     QCOMPARE(m_ctl->items().front()->id(), rois[0].id);
     session->setAuthorFilter({});
     QCOMPARE(m_ctl->items().size(), 2);
+    QCOMPARE(m_ctl->item(rois[0].id)->roi().author, std::string("alice"));
 
     // Review: submit (alice's ROI), reject needs a comment, approve; each undoable.
     m_ctl->select(rois[0].id);
@@ -445,11 +465,59 @@ void TestAnnotationUi::authorsDiceAndReview()
     session->undoStack()->undo();
     QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->status, annotation::Status::Submitted);
 
+    // Status filter: only submitted ROIs (alice's).
+    panel.statusFilterBox()->setCurrentIndex(panel.statusFilterBox()->findText(QStringLiteral("submitted")));
+    QCOMPARE(m_ctl->items().size(), 1);
+    QCOMPARE(panel.model()->count(), 1);
+    panel.statusFilterBox()->setCurrentIndex(0);
+    QCOMPARE(m_ctl->items().size(), 2);
+    m_ctl->select(rois[0].id);
+
     // Relabelling the selected ROI from the label box is one undoable edit.
     panel.labelBox()->setCurrentText(QStringLiteral("kidney"));
     QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->label, std::string("kidney"));
     session->undoStack()->undo();
     QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->label, std::string("left kidney"));
+}
+
+/// Not a check: saves the main window with ROIs on a real image for a person to look at
+/// (run under Xvfb with KS_ANNUI_SCREENSHOT=FILE.png and QT_QPA_PLATFORM=xcb).
+void TestAnnotationUi::screenshot()
+{
+    const QString out = qEnvironmentVariable("KS_ANNUI_SCREENSHOT");
+    const QString dcm = QStringLiteral(KS_SHARED_DIR "/realdata/hc18/train/006_HC.dcm");
+    if (out.isEmpty() || !QFile::exists(dcm))
+        QSKIP("set KS_ANNUI_SCREENSHOT=FILE.png to save a screenshot of the annotation tools");
+    MainWindow window(std::make_unique<Settings>(m_dir->filePath(QStringLiteral("viewer.ini"))));
+    window.resize(1500, 950);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.annotationDock()->openProject(m_project, true));
+    QSignalSpy shown(&window, &MainWindow::imageShown);
+    window.openPath(dcm);
+    QVERIFY(shown.wait(20000));
+    ImageView* view = window.imageView();
+    view->setFocus();
+    AnnotationController* ctl = window.annotationDock()->controller();
+    const double w = view->image().width(), h = view->image().height();
+    auto p = [&](double fx, double fy) { return view->mapFromScene(QPointF(fx * w, fy * h)); };
+    auto dragOn = [&](QPoint a, QPoint b) {
+        QTest::mousePress(view->viewport(), Qt::LeftButton, {}, a);
+        QTest::mouseMove(view->viewport(), b);
+        QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, b);
+    };
+    QTest::keyClick(view, Qt::Key_B);
+    dragOn(p(0.2, 0.25), p(0.55, 0.5));
+    QTest::keyClick(view, Qt::Key_O);
+    dragOn(p(0.3, 0.8), p(0.8, 0.62));
+    QTest::keyClick(view, Qt::Key_B);
+    dragOn(p(0.62, 0.15), p(0.68, 0.2));
+    QTest::keyClick(view, Qt::Key_S);
+    ctl->select(ctl->items().size() > 1 ? ctl->session()->visibleAnnotations()[1].id : 0);
+    QTest::keyClick(view, Qt::Key_B);
+    QTest::mouseMove(view->viewport(), p(0.45, 0.7));
+    QTest::qWait(300);
+    QVERIFY(window.grab().save(out));
 }
 
 QTEST_MAIN(TestAnnotationUi)
