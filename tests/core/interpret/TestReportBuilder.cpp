@@ -1,0 +1,146 @@
+// The report from a real (Haar-only, tiny) detector bundle and a study on disk: Table 1 and the
+// per-image Dice come from an evaluation of the bundle; the configuration names the data.
+#include "interpret/ReportBuilder.h"
+
+#include "annotation/CocoDataset.h"
+#include "common/Error.h"
+#include "detect/DetectorTrainer.h"
+#include "detect/Evaluation.h"
+#include "detect/ModelBundle.h"
+#include "detect/Sha256.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <QtTest>
+
+#include <filesystem>
+#include <random>
+
+using namespace ks;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// A speckled scene with one bright elliptical organ (dark sinus), box = its extent.
+detect::AnnotatedFrame scene(unsigned seed)
+{
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    const cv::Size size(240, 180);
+    const double a = 40 + 20 * u(rng), b = 20 + 10 * u(rng);
+    const double cx = a + 8 + (size.width - 2 * a - 16) * u(rng), cy = b + 8 + (size.height - 2 * b - 16) * u(rng);
+    cv::Mat img(size, CV_32F, cv::Scalar(55));
+    cv::ellipse(img, cv::Point2d(cx, cy), cv::Size2d(a, b), 0, 0, 360, cv::Scalar(135), cv::FILLED, cv::LINE_AA);
+    cv::ellipse(img, cv::Point2d(cx, cy), cv::Size2d(a * 0.5, b * 0.4), 0, 0, 360, cv::Scalar(70), cv::FILLED, cv::LINE_AA);
+    cv::GaussianBlur(img, img, cv::Size(0, 0), 1.5);
+    cv::Mat noise(size, CV_32F);
+    cv::theRNG().state = seed * 2654435761u + 1;
+    cv::randn(noise, 0, 1);
+    cv::GaussianBlur(noise, noise, cv::Size(0, 0), 1.0);
+    img = img.mul(1.0 + 0.35 * noise);
+    detect::AnnotatedFrame f;
+    img.convertTo(f.gray, CV_8U);
+    f.name = "scene" + std::to_string(seed) + ".png";
+    f.calibration = Calibration::user(0.8);
+    f.truth = Box{cx - a, cy - b, 2 * a, 2 * b};
+    return f;
+}
+
+std::string tmpDir(const std::string& name)
+{
+    const char* env = std::getenv("KS_TEST_TMP");
+    const fs::path p = fs::path(env ? env : fs::temp_directory_path().string()) / ("interpret_" + name);
+    fs::remove_all(p);
+    fs::create_directories(p);
+    return p.string();
+}
+
+} // namespace
+
+class TestReportBuilder : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void reportFromHaarBundle()
+    {
+        // A tiny Haar detector, saved as a bundle.
+        std::vector<detect::AnnotatedFrame> train;
+        for (unsigned i = 0; i < 8; ++i)
+            train.push_back(scene(100 + i));
+        detect::TrainConfig c;
+        c.preset = detect::TargetPreset::load("kidney", {KS_SOURCE_DIR "/resources/presets"});
+        c.candidates.targetCount = 400;
+        c.haarCount = 300;
+        c.methods = {detect::Method::Haar};
+        detect::Detector detector = detect::DetectorTrainer::train(train, c);
+        const std::string bundle = tmpDir("bundle");
+        detect::ModelBundle::save(detector, bundle, R"({"seeds": {"split": 7}})");
+
+        // A study on disk: PNG files and a COCO file.
+        const std::string study = tmpDir("study");
+        annotation::CocoDataset coco;
+        coco.categories = {"kidney"};
+        std::vector<detect::AnnotatedFrame> test;
+        for (unsigned i = 0; i < 4; ++i) {
+            detect::AnnotatedFrame f = scene(900 + i);
+            const std::string path = study + "/" + f.name;
+            QVERIFY(cv::imwrite(path, f.gray));
+            annotation::CocoImage im;
+            im.id = i + 1;
+            im.fileName = f.name;
+            im.path = path;
+            im.width = f.gray.cols;
+            im.height = f.gray.rows;
+            im.pixelSpacingMm = 0.8;
+            coco.images.push_back(im);
+            annotation::CocoAnnotation an;
+            an.id = i + 1;
+            an.imageId = i + 1;
+            an.category = "kidney";
+            an.box = *f.truth;
+            coco.annotations.push_back(an);
+            test.push_back(f);
+        }
+        coco.save(study + "/annotations.json");
+
+        interpret::ReportOptions o;
+        o.bundleDir = bundle;
+        o.study = study;  // the folder: annotations.json inside is found
+        interpret::ReportSummary summary;
+        const interpret::ReportData d = interpret::ReportBuilder::build(o, &summary);
+
+        // Table 1 equals an evaluation of the same bundle on the same frames.
+        const auto expected = detect::Evaluation::run(detector, test, {detect::Method::Haar});
+        QCOMPARE(d.table1.rows.size(), std::size_t(1));
+        QCOMPARE(d.table1.rows[0][1], std::string("4"));
+        char mean[32];
+        std::snprintf(mean, sizeof mean, "%.3f", expected.summary.at(detect::Method::Haar).meanDice);
+        QCOMPARE(d.table1.rows[0][2], std::string(mean));
+        QCOMPARE(d.perImageDice.rows.size(), std::size_t(4));
+        QCOMPARE(d.perImageDice.rows[0][0], std::string("scene900.png"));
+        QVERIFY(!summary.lines.empty());
+        // No CNN in this bundle: said, and neither Table 2 nor panels.
+        QVERIFY(d.table2.empty() && d.panels.empty());
+        QVERIFY(!d.notes.empty() && d.notes[0].find("no CNN") != std::string::npos);
+        // The configuration names the data by checksum and carries the manifest.
+        bool cocoSha = false, seeds = false;
+        for (const auto& [k, v] : d.configuration) {
+            cocoSha |= k == "Study COCO sha256" && v == detect::Sha256::ofFile(study + "/annotations.json");
+            seeds |= k == "manifest: seeds" && v.find("\"split\":7") != std::string::npos;
+        }
+        QVERIFY(cocoSha);
+        QVERIFY(seeds);
+        QVERIFY(d.manifestJson.find("kidneyscope-detector") != std::string::npos);
+
+        // Wrong inputs are errors that say what to give.
+        o.study = tmpDir("empty");
+        QVERIFY_THROWS_EXCEPTION(ks::Error, interpret::ReportBuilder::build(o));
+        o.study = study;
+        o.bundleDir = study;
+        QVERIFY_THROWS_EXCEPTION(ks::Error, interpret::ReportBuilder::build(o));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReportBuilder)
+#include "TestReportBuilder.moc"
