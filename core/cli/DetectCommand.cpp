@@ -1,13 +1,105 @@
 #include "Command.h"
 
+#include "Args.h"
+#include "ConsoleProgress.h"
+
 #include "common/Error.h"
+#include "common/Image.h"
+#include "detect/ModelBundle.h"
+#include "dicom/ImageLoader.h"
+
+#include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <ostream>
 
 namespace ks::cli {
 
-// Placeholder until the owning area implements it.
-int detectCommand(const std::vector<std::string>&, Io)
+namespace {
+std::string transferText(const detect::Detector& d, detect::Method m)
 {
-    throw Error("This command is not available in this build yet");
+    for (const auto& s : detect::featureSetsOf(m))
+        if (s != "haar" && !const_cast<detect::Detector&>(d).featureSet(s).cnn.transfer)
+            return "no ImageNet transfer";
+    return {};
+}
+} // namespace
+
+int detectCommand(const std::vector<std::string>& argv, Io io)
+{
+    const Args a(argv, {{"model", 1}, {"method", 1}, {"json", 0}, {"frame", 1}, {"pixel-size", 1}, {"map", 1},
+                        {"quiet", 0}});
+    if (a.positional().size() != 1)
+        throw Error("Give exactly one image", "Usage: detect --model MODEL_DIR IMAGE [--method haar] [--json]");
+    const auto t0 = std::chrono::steady_clock::now();
+    auto bundle = detect::ModelBundle::load(a.required("model"));
+    const auto available = bundle.detector.methods();
+    detect::Method method = available.empty() ? detect::Method::Haar : available.back(); // hybrid when trained
+    if (a.has("method"))
+        method = detect::parseMethod(a.value("method"));
+    std::optional<double> pixelSize;
+    if (a.has("pixel-size"))
+        pixelSize = a.number("pixel-size", 0);
+    ConsoleProgress progress(io.err, a.has("quiet") || a.has("json"));
+    const Image img = dicom::ImageLoader::load(a.positional().front(), NullProgress::instance(), pixelSize);
+    const int frame = a.integer("frame", 0);
+    const cv::Mat gray = img.gray8(frame);
+    const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const auto boxes = bundle.detector.candidates(gray, img.calibration);
+    const auto d = bundle.detector.detect(method, gray, img.calibration, progress);
+    progress.finish();
+    if (a.has("map")) {
+        const auto scores = detect::Detector::combine(
+            method, bundle.detector.scoreSets(gray, boxes, detect::featureSetsOf(method)));
+        cv::Mat map = detect::Detector::likelihoodMap(gray.size(), boxes, scores);
+        cv::Mat map8;
+        map.convertTo(map8, CV_8U, 255.0);
+        cv::Mat colour;
+        cv::applyColorMap(map8, colour, cv::COLORMAP_JET);
+        if (!cv::imwrite(a.value("map"), colour))
+            throw Error("Cannot write the likelihood map '" + a.value("map") + "'", "Use a .png path in a writable folder",
+                        Error::Kind::Io);
+    }
+    const Calibration& c = img.calibration;
+    const std::string note = transferText(bundle.detector, method);
+    if (a.has("json")) {
+        nlohmann::json j{{"image", a.positional().front()},
+                         {"method", d.method},
+                         {"box_px", {{"x", d.box.x}, {"y", d.box.y}, {"width", d.box.width}, {"height", d.box.height}}},
+                         {"likelihood", d.likelihood},
+                         {"low_confidence", d.lowConfidence},
+                         {"candidates", d.candidateCount},
+                         {"positive_candidates", d.positiveCount},
+                         {"timing_s", {{"detect", d.seconds}, {"load", loadSeconds}}}};
+        if (c.isCalibrated())
+            j["box_mm"] = {{"x", d.box.x * c.mmPerPixelX}, {"y", d.box.y * c.mmPerPixelY},
+                           {"width", d.box.width * c.mmPerPixelX}, {"height", d.box.height * c.mmPerPixelY}};
+        else
+            j["box_mm"] = nullptr;
+        if (!note.empty())
+            j["note"] = note;
+        io.out << j.dump(2) << "\n";
+    } else {
+        char line[256];
+        std::snprintf(line, sizeof line, "Box: x %.1f, y %.1f, %.1f × %.1f px", d.box.x, d.box.y, d.box.width, d.box.height);
+        io.out << line;
+        if (c.isCalibrated()) {
+            std::snprintf(line, sizeof line, " (%.1f × %.1f mm)", d.box.width * c.mmPerPixelX, d.box.height * c.mmPerPixelY);
+            io.out << line;
+        } else {
+            io.out << " (uncalibrated: no mm)";
+        }
+        std::snprintf(line, sizeof line, "\nLikelihood: %.3f%s\nMethod: %s\nCandidates: %d (%d positive)\nTime: %.3f s (+ %.3f s loading)\n",
+                      d.likelihood, d.lowConfidence ? " (LOW CONFIDENCE: no candidate classified positive)" : "",
+                      d.method.c_str(), d.candidateCount, d.positiveCount, d.seconds, loadSeconds);
+        io.out << line;
+        if (!note.empty())
+            io.out << "Note: " << note << "\n";
+    }
+    return 0;
 }
 
 } // namespace ks::cli

@@ -36,6 +36,7 @@ struct CnnInfo
     std::string weightsChecksum;  ///< of the imported weights file (sha256) or "" when none
     bool transfer = false;
     std::string fineTuning;       ///< summary of the fine-tuning (epochs, best epoch) or "none (NA)"
+    bool fastPath = true;         ///< features through the fast (RoI-pooled) path
 };
 
 /// Stateless; thread-safe as far as ks_cnn is (each call builds its own network).

@@ -98,6 +98,7 @@ void ModelBundle::save(Detector& detector, const std::string& dirName, const std
             s["weights_sha256"] = fs.cnn.weightsChecksum.empty() ? json("no ImageNet transfer") : json(fs.cnn.weightsChecksum);
             s["imagenet_transfer"] = fs.cnn.transfer;
             s["fine_tuning"] = fs.cnn.fineTuning;
+            s["fast_path"] = fs.cnn.fastPath;
         }
         for (const char* key : {"gbm", "feature_list", "network"})
             if (s.contains(key))
@@ -161,9 +162,11 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
                 fs.cnn.weights = s.value("weights", std::string());
                 fs.cnn.transfer = s.value("imagenet_transfer", false);
                 fs.cnn.fineTuning = s.value("fine_tuning", std::string());
+                fs.cnn.fastPath = s.value("fast_path", true);
                 const auto sha = s.value("weights_sha256", std::string());
                 fs.cnn.weightsChecksum = sha == "no ImageNet transfer" ? "" : sha;
-                fs.extractor = CnnBackend::load((dir / s.at("network").get<std::string>()).string(), fs.cnn.backbone, true);
+                fs.extractor = CnnBackend::load((dir / s.at("network").get<std::string>()).string(), fs.cnn.backbone,
+                                                 fs.cnn.fastPath);
             }
             if (fs.extractor->dimension() != fs.gbm.featureCount())
                 throw Error("The '" + name + "' classifier expects " + std::to_string(fs.gbm.featureCount())

@@ -1,0 +1,98 @@
+#include "CnnBackend.h"
+
+#include "Sha256.h"
+
+#include "cnn/CnnFeatureExtractor.h"
+#include "cnn/CnnModel.h"
+#include "cnn/FineTuner.h"
+#include "common/Error.h"
+
+#include <cmath>
+
+namespace ks::detect {
+
+namespace {
+/// A CNN extractor that keeps its network, so that the bundle can save it.
+class CnnFeatures : public FeatureExtractor
+{
+public:
+    CnnFeatures(std::shared_ptr<cnn::CnnModel> model, bool fastPath)
+        : m_model(std::move(model)),
+          m_extractor(m_model, fastPath ? cnn::FeaturePath::Fast : cnn::FeaturePath::PerPatch)
+    {
+    }
+    std::string name() const override { return m_extractor.name(); }
+    int dimension() const override { return m_extractor.dimension(); }
+    cv::Mat extract(const cv::Mat& gray8, const std::vector<Box>& boxes, Progress& progress) override
+    {
+        return m_extractor.extract(gray8, boxes, progress);
+    }
+    const cnn::CnnModel& model() const { return *m_model; }
+
+private:
+    std::shared_ptr<cnn::CnnModel> m_model;
+    cnn::CnnFeatureExtractor m_extractor;
+};
+} // namespace
+
+bool CnnBackend::available()
+{
+    return true;
+}
+
+std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, const CnnConfig& config,
+                                                    const std::vector<AnnotatedFrame>& frames,
+                                                    const std::vector<std::vector<LabelledBox>>& labels,
+                                                    CnnInfo& info, Progress& progress)
+{
+    cnn::configureTorchThreads();
+    const cnn::Adaptation adaptation = cnn::parseAdaptation(mode);
+    auto model = std::make_shared<cnn::CnnModel>(cnn::parseBackbone(config.backbone), config.seed);
+    info = CnnInfo{};
+    info.backbone = config.backbone;
+    info.fastPath = config.fastPath;
+    if (!config.caffemodel.empty()) {
+        progress.step(0, "Importing " + config.caffemodel);
+        model->importCaffe(config.prototxt, config.caffemodel);
+        info.weightsChecksum = Sha256::ofFile(config.caffemodel);
+    }
+    if (adaptation == cnn::Adaptation::NA) {
+        info.fineTuning = "none (NA: imported weights untouched)";
+    } else {
+        std::vector<cnn::LabelledPatch> patches;
+        for (size_t i = 0; i < frames.size() && i < labels.size(); ++i)
+            for (const auto& l : labels[i])
+                patches.push_back(cnn::LabelledPatch{frames[i].gray, l.box, l.label});
+        cnn::FineTuneOptions o;
+        o.mode = adaptation;
+        o.learningRate = config.learningRate;
+        o.epochs = config.epochs;
+        o.seed = config.seed;
+        const auto r = cnn::FineTuner(o).run(*model, patches, progress);
+        info.fineTuning = mode + ": " + std::to_string(r.history.size()) + " epoch(s) on " + std::to_string(r.trainCount)
+                          + " patches (" + std::to_string(r.validationCount) + " held out), best epoch "
+                          + std::to_string(r.bestEpoch) + (r.stoppedEarly ? ", stopped early" : "");
+    }
+    info.weights = model->weightsDescription();
+    info.transfer = model->hasImageNetTransfer();
+    progress.step(1.0, "CNN " + mode + " ready");
+    return std::make_unique<CnnFeatures>(std::move(model), config.fastPath);
+}
+
+void CnnBackend::save(const FeatureExtractor& extractor, const std::string& path)
+{
+    const auto* f = dynamic_cast<const CnnFeatures*>(&extractor);
+    if (!f)
+        throw Error("Only CNN feature extractors made by the detector can be saved", {}, Error::Kind::Internal);
+    f->model().save(path);
+}
+
+std::unique_ptr<FeatureExtractor> CnnBackend::load(const std::string& path, const std::string& backbone, bool fastPath)
+{
+    cnn::configureTorchThreads();
+    auto model = std::make_shared<cnn::CnnModel>(cnn::parseBackbone(backbone));
+    model->load(path);
+    return std::make_unique<CnnFeatures>(std::move(model), fastPath);
+}
+
+} // namespace ks::detect
