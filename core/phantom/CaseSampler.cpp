@@ -241,7 +241,7 @@ PhantomCase CaseSampler::draw(std::uint64_t seed, int index, const PhantomParams
     a.focusMm = rng.uniform(0.4, 0.7) * g.depthMm;
     a.axialSigmaMm = rng.uniform(0.2, 0.3);
     a.lateralSigmaMm = rng.uniform(0.35, 0.5);
-    a.lateralGrowthPerMm = rng.uniform(0.005, 0.008);
+    a.lateralGrowthPerMm = rng.uniform(0.003, 0.005);
     a.dynamicRangeDb = rng.uniform(58, 70);
     a.liverGray = rng.uniform(85, 120);
     a.frequencyMHz = std::round(rng.uniform(2.5, 5.0) * 2) / 2;

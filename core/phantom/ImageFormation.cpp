@@ -63,7 +63,7 @@ cv::Mat ImageFormation::envelope(const TissueMaps& maps, const Acquisition& a, d
     for (int i = 0; i < rows; ++i) {
         const double depth = (i + 0.5) * m_sampleMm;
         const double defocus = std::abs(depth - a.focusMm) / std::max(1.0, a.focusMm);
-        const double sigmaMm = (a.lateralSigmaMm + a.lateralGrowthPerMm * depth) * (1 + 0.25 * defocus);
+        const double sigmaMm = (a.lateralSigmaMm + a.lateralGrowthPerMm * depth) * (1 + 0.15 * defocus);
         lateralSigma[size_t(i)] = sigmaMm / ((m_geometry.radiusMm + depth) * m_beamRad);
     }
     const double noise = std::isfinite(noiseDb) ? std::pow(10.0, noiseDb / 20) : 0.0;

@@ -200,7 +200,7 @@ TissueMaps TissueRenderer::render(const PhantomCase& c, const PhantomParams& par
     const cv::Mat kidney = polygonMask(size, c.kidney.outline());
     paint.paint(kidney, -4.0 + 0.6 * smoothNoise(rng, size, 25, 25), 1.0, 0.4, 0.3);
     for (const auto& pyr : c.kidney.pyramids())
-        paint.paint(polygonMask(size, pyr) & kidney, rng.uniform(-13, -6), 0.8, 0.0, 0.25);
+        paint.paint(polygonMask(size, pyr) & kidney, rng.uniform(-15, -8), 0.8, 0.0, 0.25);
     {
         const cv::Mat sinus = polygonMask(size, c.kidney.sinus()) & kidney;
         const cv::Mat rough = smoothNoise(rng, size, 6, 6);
