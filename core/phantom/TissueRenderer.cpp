@@ -225,14 +225,17 @@ TissueMaps TissueRenderer::render(const PhantomCase& c, const PhantomParams& par
     // 12. Ribs: a bright curved bony surface that stops nearly all sound.
     for (const Rib& r : c.ribs) {
         const double centre = r.theta * (g.radiusMm + r.depthMm);
-        cv::Mat bone(size, CV_8U, cv::Scalar(0));
+        cv::Mat surface(size, CV_8U, cv::Scalar(0)), bone(size, CV_8U, cv::Scalar(0));
         for (int y = 0; y < g.height; ++y)
             for (int x = 0; x < g.width; ++x) {
                 const double u = (lateral.at<float>(y, x) - centre) / r.halfWidthMm;
                 const double d = depth.at<float>(y, x) - r.depthMm - 1.5 * u * u;
-                bone.at<std::uint8_t>(y, x) = (std::abs(u) <= 1 && d >= 0 && d < 3.5) ? 255 : 0;
+                surface.at<std::uint8_t>(y, x) = (std::abs(u) <= 1 && d >= 0 && d < 1.2) ? 255 : 0;
+                bone.at<std::uint8_t>(y, x) = (std::abs(u) <= 1 && d >= 1.2 && d < 4.0) ? 255 : 0;
             }
-        paint.paint(bone, 16.0, 1.0, 4.0, 12.0);
+        // the cortical surface reflects strongly; the bone behind it stops the beam
+        paint.paint(surface, 18.0, 1.0, 4.0, 1.5);
+        paint.paint(bone, 0.0, 1.0, 0.0, 12.0);
     }
     // Tissue boundaries are not infinitely sharp.
     cv::GaussianBlur(maps.echoDb, maps.echoDb, cv::Size(0, 0), 0.8);
