@@ -141,6 +141,35 @@ private Q_SLOTS:
         QVERIFY2(shadows >= 40, qPrintable(QString::number(shadows)));
     }
 
+    void ribsCastShadows()
+    {
+        // Shadows come from attenuation accumulated along each beam: below a rib the image is
+        // much darker than at the same depth beside it.
+        const PhantomParams params = PhantomParams::fromPreset("hard");
+        int checked = 0;
+        for (int i = 0; i < 60 && checked < 2; ++i) {
+            const PhantomCase c = CaseSampler::draw(3, i, params);
+            if (c.ribs.size() != 1)
+                continue;
+            const Rib& rib = c.ribs.front();
+            const ScanGeometry& g = c.geometry;
+            const double rho = g.radiusMm + rib.depthMm + 25;
+            const double side = (rib.halfWidthMm + 8) / rho;
+            if (std::abs(rib.theta) + side > g.halfAngleRad * 0.95)
+                continue;
+            const cv::Mat img = PhantomGenerator(3, params).generate(i).image.frames[0];
+            auto meanAt = [&](double theta) {
+                const cv::Point2d p = g.toPixel(rho, theta);
+                return cv::mean(img(cv::Rect(int(p.x) - 4, int(p.y) - 4, 9, 9)))[0];
+            };
+            const double below = meanAt(rib.theta);
+            const double beside = (meanAt(rib.theta - side) + meanAt(rib.theta + side)) / 2;
+            QVERIFY2(beside > below + 20, qPrintable(QString("below %1 beside %2").arg(below).arg(beside)));
+            ++checked;
+        }
+        QVERIFY(checked >= 1);
+    }
+
     void groundTruthAgreesWithAnatomy()
     {
         const PhantomParams params = PhantomParams::fromPreset("standard");
