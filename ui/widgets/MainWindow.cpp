@@ -89,11 +89,7 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
     connect(m_loader, &LoadController::imageLoaded, this, &MainWindow::onImageLoaded);
     connect(m_loader, &LoadController::failed, this, &MainWindow::onFailed);
     connect(m_loader, &LoadController::imageFailed, this, [this](const QString& path, const QString& message) {
-        m_currentPath.clear();
-        m_cine->setVisible(false);
-        m_tags->clear();
-        m_view->clearImage(message);
-        m_annotations->controller()->clearImage();
+        showNoImage(message);
     });
     connect(m_loader, &LoadController::cancelled, this, [this] { showMessage(tr("Cancelled.")); });
     connect(m_loader, &LoadController::progress, this, [this](double f, const QString& msg) {
@@ -223,7 +219,6 @@ void MainWindow::createActions()
 
 void MainWindow::createStatusBar()
 {
-    m_calibrationLabel->setText(tr("uncalibrated"));
     m_progress->setRange(0, 1000);
     m_progress->setMaximumWidth(260);
     m_progress->setTextVisible(true);
@@ -346,8 +341,7 @@ void MainWindow::onScanFinished(const QString& path, const ks::dicom::StudyTree&
     showMessage(message, m_browser->model()->instanceCount() == 0);
     Q_EMIT studyOpened(path);
     if (m_browser->model()->instanceCount() == 0) {
-        m_view->clearImage(tr("Nothing to show in %1: no DICOM or image files were found.").arg(path));
-        m_tags->clear();
+        showNoImage(tr("Nothing to show in %1: no DICOM or image files were found.").arg(path));
         return;
     }
     if (!(QFileInfo(m_openedPath).isFile() && m_browser->selectPath(m_openedPath)))
@@ -358,12 +352,8 @@ void MainWindow::onInstanceSelected(const QString& path, bool hasImage, const QS
 {
     m_cine->pause();
     if (!hasImage) {
-        m_currentPath.clear();
-        m_cine->setVisible(false);
-        m_tags->clear();
         const QString kind = objectKind.isEmpty() ? tr("not an image") : objectKind;
-        m_view->clearImage(tr("%1 is a %2: it holds no image to show.").arg(QFileInfo(path).fileName(), kind));
-        m_annotations->controller()->clearImage();
+        showNoImage(tr("%1 is a %2: it holds no image to show.").arg(QFileInfo(path).fileName(), kind));
         showMessage(tr("%1: %2, no image").arg(QFileInfo(path).fileName(), kind));
         return;
     }
@@ -394,11 +384,24 @@ void MainWindow::onImageLoaded(const QString& path, const ks::Image& image)
     Q_EMIT imageShown(path);
 }
 
+void MainWindow::showNoImage(const QString& message)
+{
+    m_currentPath.clear();
+    m_cine->pause();
+    m_cine->setVisible(false);
+    m_tags->clear();
+    m_calibrationLabel->clear();
+    m_calibrationLabel->setToolTip(QString());
+    m_pixelLabel->clear();
+    m_view->clearImage(message);
+    m_annotations->controller()->clearImage();
+}
+
 void MainWindow::onFailed(const QString& message)
 {
     showMessage(message, true);
     if (!m_view->hasImage())
-        m_view->clearImage(message);
+        showNoImage(message);
     Q_EMIT openFailed(message);
 }
 

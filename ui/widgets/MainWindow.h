@@ -82,6 +82,8 @@ private:
     void onScanFinished(const QString& path, const ks::dicom::StudyTree& tree);
     void onImageLoaded(const QString& path, const ks::Image& image);
     void onFailed(const QString& message);
+    /// Removes the image (view, cine, tags, calibration, annotation tools) and shows `message`.
+    void showNoImage(const QString& message);
     void onInstanceSelected(const QString& path, bool hasImage, const QString& objectKind);
     void onCursorMoved(QPointF imagePos);
     void updateWindowLabel();
