@@ -176,6 +176,11 @@ void MainWindow::createActions()
     QAction* actual = view->addAction(tr("&Actual Size (1:1)"), QKeySequence(Qt::Key_1), m_view, &ImageView::actualSize);
     for (QAction* a : {zoomIn, zoomOut, fit, actual})
         a->setShortcutContext(Qt::WidgetWithChildrenShortcut), m_view->addAction(a);
+    // Short tool bar labels; the menus keep the full names.
+    zoomIn->setIconText(tr("Zoom +"));
+    zoomOut->setIconText(tr("Zoom −"));
+    fit->setIconText(tr("Fit"));
+    actual->setIconText(tr("1:1"));
     toolbar->addActions({zoomIn, zoomOut, fit, actual});
     toolbar->addSeparator();
 
@@ -184,12 +189,15 @@ void MainWindow::createActions()
     const std::pair<QString, ImageView::Tool> toolList[] = {{tr("&Pointer"), ImageView::Tool::Pointer},
                                                             {tr("&Hand (pan)"), ImageView::Tool::Pan},
                                                             {tr("&Window/Level"), ImageView::Tool::WindowLevel}};
+    const QString toolShort[] = {tr("Pointer"), tr("Pan"), tr("W/L")};
     const char* toolKeys[] = {"Esc", "H", "W"};
     for (int i = 0; i < 3; ++i) {
         QAction* a = view->addAction(toolList[i].first);
         a->setCheckable(true);
         a->setChecked(i == 0);
         a->setShortcut(QKeySequence(QString::fromLatin1(toolKeys[i])));
+        a->setIconText(toolShort[i]);
+        a->setToolTip(QStringLiteral("%1 (%2)").arg(QString(toolList[i].first).remove(QLatin1Char('&')), QString::fromLatin1(toolKeys[i])));
         tools->addAction(a);
         const ImageView::Tool tool = toolList[i].second;
         connect(a, &QAction::triggered, m_view, [this, tool] { m_view->setTool(tool); });
@@ -198,6 +206,7 @@ void MainWindow::createActions()
 
     QMenu* window = menuBar()->addMenu(tr("&Window/Level"));
     QAction* reset = window->addAction(tr("&Reset to File Default"), QKeySequence(Qt::Key_R), m_view, &ImageView::resetWindow);
+    reset->setIconText(tr("Reset W/L"));
     toolbar->addAction(reset);
     window->addSeparator();
     for (const WindowPreset& preset : windowPresets()) {
@@ -213,6 +222,7 @@ void MainWindow::createActions()
     QAction* play = image->addAction(tr("P&lay / Pause"), QKeySequence(Qt::Key_P), m_cine, &CineBar::togglePlay);
     image->addAction(tr("Next &Frame"), QKeySequence(Qt::Key_Period), m_cine, &CineBar::next);
     image->addAction(tr("Previous F&rame"), QKeySequence(Qt::Key_Comma), m_cine, &CineBar::previous);
+    play->setIconText(tr("Play"));
     toolbar->addSeparator();
     toolbar->addAction(play);
 }
