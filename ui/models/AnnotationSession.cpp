@@ -4,6 +4,7 @@
 #include "common/Error.h"
 #include "models/RoiCommand.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 #include <QMetaObject>
 #include <QUndoStack>
@@ -135,7 +136,7 @@ void AnnotationSession::registerFrame()
     try {
         // One checksum per file, shared by all its frames.
         if (m_record.sha256.empty())
-            m_record.sha256 = annotation::Sha256::ofFile(m_record.path);
+            m_record.sha256 = fileChecksum();
         if (auto known = m_store->findImage(m_record.path, m_frame)) {
             m_frameIds[m_frame] = known->id;
             if (!known->sha256.empty() && known->sha256 != m_record.sha256)
@@ -335,6 +336,19 @@ std::optional<Annotation> AnnotationSession::apply(const std::optional<Annotatio
         }, Qt::QueuedConnection);
         return std::nullopt;
     }
+}
+
+std::string AnnotationSession::fileChecksum()
+{
+    const QFileInfo info(m_path);
+    CachedChecksum& cached = m_checksums[m_path];
+    const qint64 modified = info.lastModified().toMSecsSinceEpoch();
+    if (cached.sha256.empty() || cached.size != info.size() || cached.modifiedMs != modified) {
+        cached.sha256 = annotation::Sha256::ofFile(m_path.toStdString());
+        cached.size = info.size();
+        cached.modifiedMs = modified;
+    }
+    return cached.sha256;
 }
 
 void AnnotationSession::reportFailure(const QString& what, const std::exception& e)

@@ -108,6 +108,9 @@ private:
                  const std::function<std::optional<annotation::Annotation>()>& edit, bool mergeable = false);
     void registerFrame();
     void reportFailure(const QString& what, const std::exception& e);
+    /// sha256 of the file at m_path, cached by (size, modification time) so that showing an
+    /// image again does not re-read it.
+    std::string fileChecksum();
 
     std::unique_ptr<annotation::ProjectStore> m_store;
     QUndoStack* m_undo;
@@ -122,6 +125,13 @@ private:
     double m_mmPerPixelX = 0;
     double m_mmPerPixelY = 0;
     std::map<int, long long> m_frameIds;
+    struct CachedChecksum
+    {
+        qint64 size = -1;
+        qint64 modifiedMs = 0;
+        std::string sha256;
+    };
+    std::map<QString, CachedChecksum> m_checksums;
 };
 
 } // namespace ks::ui

@@ -426,7 +426,8 @@ void AnnotationController::updateCrosshair(std::optional<QPointF> scene)
 bool AnnotationController::wantsKey(int key, Qt::KeyboardModifiers modifiers) const
 {
     switch (key) {
-    case Qt::Key_Escape: return m_drag != Drag::None || m_mode != Mode::Select || m_selected;
+    case Qt::Key_Escape:
+        return m_view->tool() == ImageView::Tool::Pointer && (m_drag != Drag::None || m_mode != Mode::Select || m_selected);
     case Qt::Key_Left:
     case Qt::Key_Right:
     case Qt::Key_Up:

@@ -281,6 +281,22 @@ void TestAnnotationUi::drawMoveResizeUndoRedo()
                       Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
     QApplication::sendEvent(m_view->viewport(), &wheel);
     QVERIFY(m_view->zoom() > zoom);
+    // ... and so does the middle-button pan, without drawing anything.
+    m_view->setZoom(4);
+    const QPoint centre(450, 350);
+    const QPointF before = sceneOf(centre);
+    QTest::mousePress(vp(), Qt::MiddleButton, {}, centre);
+    QTest::mouseMove(vp(), centre + QPoint(60, 40));
+    QTest::mouseRelease(vp(), Qt::MiddleButton, {}, centre + QPoint(60, 40));
+    QVERIFY(std::abs(sceneOf(centre).x() - before.x()) > 5);
+    QCOMPARE(committed().size(), size_t(1));
+    // Esc during a drag cancels it: nothing is added.
+    QTest::mousePress(vp(), Qt::LeftButton, {}, centre);
+    QTest::mouseMove(vp(), centre + QPoint(100, 80));
+    QTest::keyClick(m_view.get(), Qt::Key_Escape);
+    QTest::mouseRelease(vp(), Qt::LeftButton, {}, centre + QPoint(100, 80));
+    QCOMPARE(committed().size(), size_t(1));
+    QCOMPARE(m_ctl->items().size(), 1);
 }
 
 void TestAnnotationUi::rotatedBoxAndDelete()
