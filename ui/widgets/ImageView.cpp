@@ -189,6 +189,20 @@ void ImageView::setLayerVisible(const QString& name, bool visible)
         it.value()->setVisible(visible);
 }
 
+int ImageView::addForegroundPainter(ForegroundPainter painter)
+{
+    const int id = m_nextPainterId++;
+    m_foregroundPainters.insert(id, std::move(painter));
+    viewport()->update();
+    return id;
+}
+
+void ImageView::removeForegroundPainter(int id)
+{
+    if (m_foregroundPainters.remove(id) > 0)
+        viewport()->update();
+}
+
 void ImageView::wheelEvent(QWheelEvent* event)
 {
     if (!hasImage())
@@ -315,6 +329,11 @@ void ImageView::drawForeground(QPainter* painter, const QRectF& rect)
         }
     } else {
         drawScaleBar(*painter);
+    }
+    for (const ForegroundPainter& paint : m_foregroundPainters) {
+        painter->save();
+        paint(*painter, viewport()->rect());
+        painter->restore();
     }
     painter->restore();
 }

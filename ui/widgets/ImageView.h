@@ -16,6 +16,9 @@
 
 #include <QGraphicsView>
 #include <QHash>
+#include <QMap>
+
+#include <functional>
 
 class QGraphicsPixmapItem;
 
@@ -69,6 +72,13 @@ public:
     QGraphicsItem* layer(const QString& name, qreal z = 10);
     void setLayerVisible(const QString& name, bool visible);
 
+    /// Paints fixed on screen (legends, colour bars) in viewport pixels, after the image, the
+    /// layers and the scale bar; called on every repaint, in id order.
+    using ForegroundPainter = std::function<void(QPainter& painter, const QRect& viewport)>;
+    /// \return an id for removeForegroundPainter()
+    int addForegroundPainter(ForegroundPainter painter);
+    void removeForegroundPainter(int id);
+
     /// The frame as currently displayed (after the window), for tests and export.
     QImage displayedImage() const { return m_displayed; }
     QGraphicsPixmapItem* imageItem() const { return m_imageItem; }
@@ -105,6 +115,8 @@ private:
     FrameRenderer m_renderer;
     QGraphicsPixmapItem* m_imageItem = nullptr;
     QHash<QString, QGraphicsItem*> m_layers;
+    QMap<int, ForegroundPainter> m_foregroundPainters;
+    int m_nextPainterId = 1;
     QImage m_displayed;
     QString m_message;
     int m_frame = 0;

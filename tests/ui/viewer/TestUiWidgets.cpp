@@ -16,6 +16,7 @@
 #include <QGraphicsRectItem>
 #include <QMenu>
 #include <QMimeData>
+#include <QPainter>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QSlider>
@@ -333,6 +334,15 @@ void TestUiWidgets::overlayLayerFollowsZoom()
     QCOMPARE(box->parentItem(), layer);
     view.setLayerVisible(QStringLiteral("detections"), false);
     QVERIFY(!box->isVisible());
+
+    // Screen-fixed painters (legends, colour bars) draw in viewport pixels at any zoom.
+    const int id = view.addForegroundPainter([](QPainter& p, const QRect& vp) { p.fillRect(QRect(vp.left() + 5, vp.top() + 5, 20, 20), Qt::magenta); });
+    for (double zoom : {0.5, 4.0}) {
+        view.setZoom(zoom);
+        QCOMPARE(view.grab().toImage().pixelColor(15, 15), QColor(Qt::magenta));
+    }
+    view.removeForegroundPainter(id);
+    QVERIFY(view.grab().toImage().pixelColor(15, 15) != QColor(Qt::magenta));
 }
 
 void TestUiWidgets::scaleBarOrUncalibratedMarker()
