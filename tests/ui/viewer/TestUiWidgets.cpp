@@ -186,10 +186,18 @@ void TestUiWidgets::panWithMiddleButton()
     const QPointF after = view.mapToScene(centre);
     QVERIFY2(qAbs((after.x() - before.x()) - 100 / 4.0) <= 0.5, qPrintable(QString::number(after.x() - before.x())));
     QVERIFY2(qAbs((after.y() - before.y()) - 40 / 4.0) <= 0.5, qPrintable(QString::number(after.y() - before.y())));
-    // The hand tool pans with the left button.
-    view.setTool(ImageView::Tool::Pan);
+    // Space + left drag pans back.
+    QTest::keyPress(&view, Qt::Key_Space);
+    drag(view.viewport(), Qt::LeftButton, QPoint(300, 260), QPoint(400, 300));
+    QTest::keyRelease(&view, Qt::Key_Space);
+    QVERIFY(QLineF(view.mapToScene(centre), before).length() <= 1.0);
+    // Without space, the pointer tool leaves left drags to the scene (no pan).
     drag(view.viewport(), Qt::LeftButton, QPoint(300, 260), QPoint(400, 300));
     QVERIFY(QLineF(view.mapToScene(centre), before).length() <= 1.0);
+    // The hand tool pans with the left button.
+    view.setTool(ImageView::Tool::Pan);
+    drag(view.viewport(), Qt::LeftButton, QPoint(400, 300), QPoint(300, 260));
+    QVERIFY(QLineF(view.mapToScene(centre), after).length() <= 1.0);
 }
 
 void TestUiWidgets::windowLevelDragChangesPixels()
