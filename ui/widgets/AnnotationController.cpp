@@ -122,12 +122,12 @@ void AnnotationController::setMode(Mode mode)
         Q_EMIT modeChanged(mode);
 }
 
-void AnnotationController::setCurrentLabel(const QString& label)
+void AnnotationController::setCurrentLabel(const QString& label, bool relabelSelected)
 {
     if (label.isEmpty())
         return;
     m_label = label;
-    RoiItem* it = item(m_selected);
+    RoiItem* it = relabelSelected ? item(m_selected) : nullptr;
     if (it && QString::fromStdString(it->roi().label) != label) {
         Annotation after = it->roi();
         after.label = label.toStdString();

@@ -61,8 +61,9 @@ public:
 
     /// Label given to new ROIs ("kidney" by default).
     QString currentLabel() const { return m_label; }
-    /// Sets the label for new ROIs and, when a ROI is selected, relabels it (one undo step).
-    void setCurrentLabel(const QString& label);
+    /// Sets the label for new ROIs and, when a ROI is selected and `relabelSelected`, relabels it
+    /// (one undo step).
+    void setCurrentLabel(const QString& label, bool relabelSelected = true);
 
     /// Id of the selected ROI, 0 when none.
     long long selectedId() const { return m_selected; }

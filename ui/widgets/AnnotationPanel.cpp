@@ -230,8 +230,12 @@ void AnnotationPanel::refreshReview()
 
 void AnnotationPanel::addLabel(const QString& name)
 {
-    if (m_controller->session()->addLabel(name))
-        m_labelBox->setCurrentText(name.trimmed());
+    if (!m_controller->session()->addLabel(name))
+        return;
+    m_updating = true;
+    m_labelBox->setCurrentText(name.trimmed());
+    m_updating = false;
+    m_controller->setCurrentLabel(name.trimmed(), false);
 }
 
 void AnnotationPanel::submitSelected()

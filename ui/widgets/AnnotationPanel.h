@@ -42,7 +42,8 @@ public:
     QString diceText() const;
 
 public Q_SLOTS:
-    /// Adds `name` to the project's labels and makes it the current label.
+    /// Adds `name` to the project's labels and makes it the label of new ROIs (the selected ROI
+    /// keeps its label).
     void addLabel(const QString& name);
     void submitSelected();
     void approveSelected();

@@ -441,6 +441,11 @@ void TestAnnotationUi::authorsDiceAndReview()
     drag(at({50, 50}), at({250, 150}));
     QCOMPARE(panel.model()->count(), 1);
     QVERIFY(panel.readoutText().contains(QStringLiteral("left kidney")));
+    // Adding a label with a ROI selected changes the label for new ROIs only.
+    panel.addLabel(QStringLiteral("liver"));
+    QCOMPARE(m_ctl->currentLabel(), QStringLiteral("liver"));
+    QCOMPARE(committed()[0].label, std::string("left kidney"));
+    QCOMPARE(session->undoStack()->count(), 1);
     QVERIFY(panel.warningText().isEmpty());
 
     // Bob boxes the same kidney a little offset.
@@ -526,8 +531,9 @@ void TestAnnotationUi::screenshot()
     dragOn(p(0.2, 0.25), p(0.55, 0.5));
     QTest::keyClick(view, Qt::Key_O);
     dragOn(p(0.3, 0.8), p(0.8, 0.62));
+    window.annotationDock()->panel()->addLabel(QStringLiteral("fetal head"));
     QTest::keyClick(view, Qt::Key_B);
-    dragOn(p(0.62, 0.15), p(0.68, 0.2));
+    dragOn(p(0.25, 0.1), p(0.8, 0.92));
     QTest::keyClick(view, Qt::Key_S);
     ctl->select(ctl->items().size() > 1 ? ctl->session()->visibleAnnotations()[1].id : 0);
     QTest::keyClick(view, Qt::Key_B);
