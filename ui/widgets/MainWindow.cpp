@@ -420,6 +420,8 @@ void MainWindow::onCursorMoved(QPointF imagePos)
     m_pixelLabel->setText(PixelProbe::read(m_view->image(), m_view->frame(), imagePos).text());
 }
 
+QString MainWindow::pixelReadout() const { return m_pixelLabel->text(); }
+
 void MainWindow::updateWindowLabel()
 {
     // Shown in modality units (the file's convention); the view works in stored values.

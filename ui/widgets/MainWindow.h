@@ -47,6 +47,8 @@ public:
     Settings& settings() const { return *m_settings; }
     /// Text of the last status message (errors included).
     QString lastMessage() const { return m_lastMessage; }
+    /// The status bar's cursor readout: position, value and mm (empty off the image).
+    QString pixelReadout() const;
 
     /// The folder `--demo` uses: AppLocalDataLocation/demo.
     static QString demoFolder();

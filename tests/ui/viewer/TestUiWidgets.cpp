@@ -408,6 +408,17 @@ void TestUiWidgets::mainWindowOpenBrowseShow()
     QCOMPARE(window.settings().lastFolder(), study);
     QVERIFY(window.tagPanel()->calibrationText().contains(QStringLiteral("0.3000")));
 
+    // Cursor readout: pixel position, stored value (the ramp) and millimetres (0.3 mm/px).
+    ImageView* view = window.imageView();
+    const QPoint over = view->mapFromScene(QPointF(200.5, 100.5));
+    QTest::mouseMove(view->viewport(), over);
+    const QPointF probed = view->mapToScene(over);
+    const int px = int(probed.x()), py = int(probed.y());
+    const QString readout = window.pixelReadout();
+    QVERIFY2(readout.contains(QStringLiteral("x %1  y %2").arg(px).arg(py)), qPrintable(readout));
+    QVERIFY2(readout.contains(QStringLiteral("value %1").arg(px * 255 / 399)), qPrintable(readout));
+    QVERIFY2(readout.contains(QStringLiteral("%1 mm").arg(probed.x() * 0.3, 0, 'f', 1)), qPrintable(readout));
+
     // The structured report: a message instead of an image, no error.
     QVERIFY(window.studyBrowser()->selectNext(1));
     QVERIFY(!window.imageView()->hasImage());
