@@ -40,6 +40,8 @@ int detectCommand(const std::vector<std::string>& argv, Io io)
     detect::Method method = available.empty() ? detect::Method::Haar : available.back(); // hybrid when trained
     if (a.has("method"))
         method = detect::parseMethod(a.value("method"));
+    for (const auto& set : detect::featureSetsOf(method))
+        bundle.detector.featureSet(set); // an untrained method fails before the image is read
     std::optional<double> pixelSize;
     if (a.has("pixel-size"))
         pixelSize = a.number("pixel-size", 0);

@@ -21,7 +21,7 @@ const char* trainOptionHelp()
            "  --backbone NAME        caffenet | squeezenet (default caffenet)\n"
            "  --candidates N         candidate boxes per frame (default 2000)\n"
            "  --haar N               Haar features (default 2000)\n"
-           "  --negatives R          negatives per positive (default 3)\n"
+           "  --negatives R          negatives per positive (default 8)\n"
            "  --rounds N             boosting rounds (default 200, as the paper)\n"
            "  --epochs N --lr X      CNN fine-tuning (defaults 5, 0.001)\n"
            "  --per-patch            CNN features per warped patch as the paper (slow) instead of the fast path\n"
