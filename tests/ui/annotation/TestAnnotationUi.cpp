@@ -93,6 +93,7 @@ private Q_SLOTS:
     void rotatedBoxAndDelete();
     void framesAndWarnings();
     void authorsDiceAndReview();
+    void fullDiskLosesNothing();
     void screenshot();
 };
 
@@ -440,6 +441,9 @@ void TestAnnotationUi::authorsDiceAndReview()
     QTest::keyClick(m_view.get(), Qt::Key_B);
     drag(at({50, 50}), at({250, 150}));
     QCOMPARE(panel.model()->count(), 1);
+    QCOMPARE(panel.model()->headerData(AnnotationListModel::LengthColumn, Qt::Horizontal).toString(), QStringLiteral("L (mm)"));
+    QCOMPARE(panel.model()->index(0, AnnotationListModel::LengthColumn).data().toString(),
+             QString::number(committed()[0].box.width * 0.5, 'f', 1));
     QVERIFY(panel.readoutText().contains(QStringLiteral("left kidney")));
     // Adding a label with a ROI selected changes the label for new ROIs only.
     panel.addLabel(QStringLiteral("liver"));
@@ -499,6 +503,43 @@ void TestAnnotationUi::authorsDiceAndReview()
     QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->label, std::string("kidney"));
     session->undoStack()->undo();
     QCOMPARE(ProjectStore(m_project.toStdString(), false).annotation(rois[0].id)->label, std::string("left kidney"));
+}
+
+void TestAnnotationUi::fullDiskLosesNothing()
+{
+    setUpView(400, 300, 1, 0.5);
+    QSignalSpy failed(m_ctl->session(), &AnnotationSession::failed);
+    QTest::keyClick(m_view.get(), Qt::Key_B);
+    drag(at({10, 10}), at({60, 40}));
+    QCOMPARE(committed().size(), size_t(1));
+    // Cap the database at its current size: sooner or later an edit no longer fits.
+    m_ctl->session()->store().setPageLimit(1);
+    int tries = 0;
+    while (failed.isEmpty() && tries < 200) {
+        const double x = 5 + (tries * 7) % 300, y = 5 + (tries * 13) % 200;
+        drag(at({x, y}), at({x + 60, y + 50}));
+        ++tries;
+    }
+    QVERIFY2(!failed.isEmpty(), "the page limit never made an edit fail");
+    QVERIFY(failed.front().front().toString().contains(QStringLiteral("failed")));
+    // What was reported saved is in the database, the scene matches it, and the history has
+    // exactly the saved edits.
+    const auto rois = committed();
+    QCOMPARE(int(rois.size()), m_ctl->items().size());
+    QCOMPARE(m_ctl->session()->undoStack()->count(), int(rois.size()));
+    QVERIFY(ProjectStore(m_project.toStdString(), false).integrityCheck() == "ok");
+    // An undo cannot be written either: it is reported, nothing is lost, and the history (no
+    // longer in step with the database) is dropped and the view reloaded from the database.
+    failed.clear();
+    m_ctl->session()->undoStack()->undo();
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(committed().size(), rois.size());
+    QTRY_COMPARE(m_ctl->session()->undoStack()->count(), 0);
+    QCOMPARE(m_ctl->items().size(), int(rois.size()));
+    // With room again, editing goes on.
+    m_ctl->session()->store().setPageLimit(1 << 30);
+    drag(at({300, 200}), at({380, 280}));
+    QCOMPARE(committed().size(), rois.size() + 1);
 }
 
 /// Not a check: saves the main window with ROIs on a real image for a person to look at
