@@ -3,6 +3,8 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# Lets ccache reuse objects between checkouts in different folders (paths hashed relative).
+export CCACHE_BASEDIR := $(CURDIR)
 
 .PHONY: all deps configure build test demo package screenshots clean bench
 
