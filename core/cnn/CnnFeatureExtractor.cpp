@@ -45,6 +45,7 @@ std::pair<torch::Tensor, torch::Tensor> truncatedSvd(const torch::Tensor& w, int
 struct CnnFeatureExtractor::FastState
 {
     torch::Tensor fc6A, fc6B; ///< low-rank fc6 (undefined: exact)
+    torch::Tensor fc7A, fc7B;
 };
 
 CnnFeatureExtractor::CnnFeatureExtractor(std::shared_ptr<const CnnModel> model, FeaturePath path,
@@ -54,9 +55,12 @@ CnnFeatureExtractor::CnnFeatureExtractor(std::shared_ptr<const CnnModel> model, 
     if (!m_model) throw Error("A CNN feature extractor needs a network", "", Error::Kind::Internal);
     configureTorchThreads();
     if (m_options.maxScales < 1) m_options.maxScales = 1;
-    if (m_path == FeaturePath::Fast && m_options.fc6Rank > 0 && m_model->backbone() == Backbone::CaffeNet) {
+    if (m_path == FeaturePath::Fast && m_model->backbone() == Backbone::CaffeNet) {
         auto* net = dynamic_cast<CaffeNetNet*>(m_model->impl().net.get());
-        std::tie(m_fast->fc6A, m_fast->fc6B) = truncatedSvd(net->fc6->weight.detach(), m_options.fc6Rank);
+        if (m_options.fc6Rank > 0)
+            std::tie(m_fast->fc6A, m_fast->fc6B) = truncatedSvd(net->fc6->weight.detach(), m_options.fc6Rank);
+        if (m_options.fc7Rank > 0)
+            std::tie(m_fast->fc7A, m_fast->fc7B) = truncatedSvd(net->fc7->weight.detach(), m_options.fc7Rank);
     }
 }
 
@@ -175,9 +179,9 @@ cv::Mat CnnFeatureExtractor::extractFast(const cv::Mat& frame, const std::vector
         progress.step(0.8 * li / levels.size(), "CNN features (fast): convolutions");
         // The trunk needs at least one conv5 cell (67 px); memory bounds the largest side.
         const double scaleX = std::clamp(std::pow(2.0, levels[li].first / 2.0), 67.0 / frame.cols,
-                                         double(m_options.maxFrameSide) / frame.cols);
+                                         std::min(m_options.maxUpscale, double(m_options.maxFrameSide) / frame.cols));
         const double scaleY = std::clamp(std::pow(2.0, levels[li].second / 2.0), 67.0 / frame.rows,
-                                         double(m_options.maxFrameSide) / frame.rows);
+                                         std::min(m_options.maxUpscale, double(m_options.maxFrameSide) / frame.rows));
         auto t = Clock::now();
         cv::Mat resized;
         if (std::abs(scaleX - 1.0) < 1e-9 && std::abs(scaleY - 1.0) < 1e-9)
@@ -228,7 +232,13 @@ cv::Mat CnnFeatureExtractor::extractFast(const cv::Mat& frame, const std::vector
                 fc6 = torch::addmm(caffeNet->fc6->bias, x.matmul(m_fast->fc6A.t()), m_fast->fc6B.t());
             else
                 fc6 = caffeNet->fc6(x);
-            auto fc7 = torch::relu(caffeNet->fc7(torch::relu(fc6))).contiguous();
+            fc6 = torch::relu(fc6);
+            torch::Tensor fc7;
+            if (m_fast->fc7A.defined())
+                fc7 = torch::addmm(caffeNet->fc7->bias, fc6.matmul(m_fast->fc7A.t()), m_fast->fc7B.t());
+            else
+                fc7 = caffeNet->fc7(fc6);
+            fc7 = torch::relu(fc7).contiguous();
             std::memcpy(features.ptr<float>(first), fc7.data_ptr<float>(), static_cast<size_t>(n) * dim * sizeof(float));
         }
     }

@@ -5,7 +5,7 @@
 ///    whole network (cost grows with the number of boxes: ~10 ms per box per core for CaffeNet).
 ///  - Fast: the convolutional layers run once per frame (per scale level) and each box is
 ///    RoI-pooled from the last conv map (SPP-net / Fast R-CNN), then the fully connected layers
-///    run batched over all boxes (fc6 optionally through a truncated SVD).
+///    run batched over all boxes (fc6/fc7 optionally through a truncated SVD).
 ///    How it approximates PerPatch: the frame is resized (x and y separately) so that a box maps
 ///    to about 227×227 pixels (a few scale levels an octave/2 apart; each box takes the nearest
 ///    level run), so conv responses see about the same image stretch as in a warped patch, but
@@ -35,10 +35,14 @@ struct FastPathOptions
     /// Scale x and y separately (a box becomes ≈ 227×227 like the warped patch) instead of
     /// keeping the frame's aspect ratio (≈ 227² area).
     bool anisotropic = true;
-    /// Rank of the truncated SVD of fc6 (CaffeNet); 0 = the exact fc6.
+    /// Rank of the truncated SVD of fc6 / fc7 (CaffeNet; Fast R-CNN's trick: W ≈ U·(ΣVᵀ), two
+    /// thin layers); 0 = the exact layer.
     int fc6Rank = 0;
-    /// Largest side, in pixels, of a resized frame (bounds memory and time).
+    int fc7Rank = 0;
+    /// Largest side, in pixels, of a resized frame, and the largest enlargement per axis (both
+    /// bound time and memory; boxes smaller than 227/maxUpscale px are seen smaller than warped).
     int maxFrameSide = 1600;
+    double maxUpscale = 2.0;
 };
 
 /// Timings of the last extract() call, seconds (for bench-detect).
@@ -52,7 +56,7 @@ struct ExtractTimes
 };
 
 /// Implements ks::FeatureExtractor. Keeps a shared reference to the model: construct it after the
-/// model's weights are final (the SVD of fc6 is computed here). Not thread-safe.
+/// model's weights are final (the SVDs of fc6/fc7 are computed here). Not thread-safe.
 class CnnFeatureExtractor : public FeatureExtractor
 {
 public:
