@@ -239,8 +239,9 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
     io.out << "CNN per-patch path (paper: each box warped to 227 through the whole net), estimated from "
            << n << " of " << boxes.size() << " patches ×" << fmt("%.1f", factor) << ":\n";
     row("warp patches", pt.prepare * factor);
-    row("conv1-pool5", pt.conv * factor);
-    row("fc6-fc7", pt.fc * factor);
+    const bool caffeNet = backbone == cnn::Backbone::CaffeNet;
+    row(caffeNet ? "conv1-pool5" : "conv1-fire9 + global average", pt.conv * factor);
+    if (caffeNet) row("fc6-fc7", pt.fc * factor);
     row("CNN features total", perPatchCnn, fmt("(%.1f ms per patch", 1000 * pt.total / n) +
                                                fmt(", CPU %.1f ms)", 1000 * perPatchCpu / n));
     io.out << "CNN fast path (conv once per scale level, RoI pooling, batched fc; " << fastOptions.maxScales
@@ -252,7 +253,7 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
     row("resize frame", ft.prepare);
     row("conv layers", ft.conv);
     row("RoI pooling", ft.pool);
-    row(backbone == cnn::Backbone::CaffeNet ? "fc6-fc7" : "(pooling only)", ft.fc);
+    if (caffeNet) row("fc6-fc7", ft.fc);
     row("CNN features total", ft.total,
         fmt("(per-box correlation with per-patch features: %.3f", meanCorrelation) + ", mean over the subset)");
     row("CNN GBM prediction", cnnGbmT);
