@@ -55,6 +55,7 @@ private Q_SLOTS:
     void squeezeNetImportMatchesOpenCv();
     void wrongWeightsGiveClearErrors();
     void caffeNetRandomShapes();
+    void caffeNetMatchesOpenCvCaffeLayers();
     void torchScriptRoundTrip();
     void saveLoadKeepsEverything();
     void layerAccessForInterpretation();
@@ -153,6 +154,75 @@ void TestCnnModel::caffeNetRandomShapes()
     QCOMPARE(CnnModel(Backbone::CaffeNet, 3).weightsChecksum(), model.weightsChecksum());
     QVERIFY(CnnModel(Backbone::CaffeNet, 4).weightsChecksum() != model.weightsChecksum());
     QVERIFY(!errorText([&] { model.forwardBlob(blob, "conv9"); }).empty());
+}
+
+void TestCnnModel::caffeNetMatchesOpenCvCaffeLayers()
+{
+    // The same CaffeNet trunk built from OpenCV dnn's Caffe layers (Convolution with group,
+    // ReLU, Pooling rounding up, LRN across channels) with our random weights: same blobs.
+    CnnModel model(Backbone::CaffeNet, 13);
+    cv::dnn::Net reference;
+    auto add = [&](const std::string& name, const std::string& type, cv::dnn::LayerParams lp) {
+        lp.name = name;
+        lp.type = type;
+        reference.addLayerToPrev(name, type, lp);
+    };
+    auto conv = [&](const std::string& name) {
+        const ConvWeights w = model.convWeights(name);
+        cv::dnn::LayerParams lp;
+        lp.set("num_output", w.outChannels);
+        lp.set("kernel_size", w.kernelHeight);
+        lp.set("stride", w.stride);
+        lp.set("pad", w.pad);
+        lp.set("group", w.groups);
+        lp.set("bias_term", true);
+        const int shape[] = {w.outChannels, w.inChannelsPerGroup, w.kernelHeight, w.kernelWidth};
+        lp.blobs.push_back(cv::Mat(4, shape, CV_32F, const_cast<float*>(w.weights.data())).clone());
+        lp.blobs.push_back(cv::Mat(1, w.outChannels, CV_32F, const_cast<float*>(w.bias.data())).clone());
+        add(name, "Convolution", lp);
+        add("relu_" + name, "ReLU", {});
+    };
+    auto pool = [&](const std::string& name) {
+        cv::dnn::LayerParams lp;
+        lp.set("pool", "max");
+        lp.set("kernel_size", 3);
+        lp.set("stride", 2);
+        add(name, "Pooling", lp);
+    };
+    auto lrn = [&](const std::string& name) {
+        cv::dnn::LayerParams lp;
+        lp.set("local_size", 5);
+        lp.set("alpha", 1e-4);
+        lp.set("beta", 0.75);
+        lp.set("bias", 1.0);
+        lp.set("norm_region", "ACROSS_CHANNELS");
+        add(name, "LRN", lp);
+    };
+    conv("conv1"); pool("pool1"); lrn("norm1");
+    conv("conv2"); pool("pool2"); lrn("norm2");
+    conv("conv3"); conv("conv4"); conv("conv5"); pool("pool5");
+    reference.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    // Bright input so that LRN's normaliser departs from 1.
+    const cv::Mat blob = model.makeInputBlob({test::speckleFrame(240, 200, 31), test::speckleFrame(227, 227, 32)}) * 40.0;
+    reference.setInput(blob);
+    std::vector<cv::Mat> expected;
+    reference.forward(expected, std::vector<cv::String>{"relu_conv1", "norm1", "pool5"});
+    const cv::Mat conv1 = model.forwardBlob(blob, "conv1");
+    const cv::Mat norm1 = model.forwardBlob(blob, "norm1");
+    const cv::Mat pool5 = model.forwardBlob(blob, "pool5");
+    QCOMPARE(norm1.size[2], 27);
+    QCOMPARE(pool5.size[3], 6);
+    for (const auto& [ours, theirs, name] : {std::tuple{conv1, expected[0], "conv1"}, std::tuple{norm1, expected[1], "norm1"},
+                                        std::tuple{pool5, expected[2], "pool5"}}) {
+        const double scale = cv::norm(theirs, cv::NORM_INF);
+        const double diff = maxAbsDiff(ours, theirs);
+        qInfo("%s: max |ours - OpenCV| = %.3g (max %.3g)", name, diff, scale);
+        QVERIFY(scale > 0);
+        QVERIFY(diff <= 1e-4 * scale);
+    }
+    // LRN really normalised (the input was large enough): the ratio to un-normalised pool1 varies.
+    const cv::Mat pool1 = model.forwardBlob(blob, "pool1");
+    QVERIFY(maxAbsDiff(norm1, pool1) > 1e-3 * cv::norm(pool1, cv::NORM_INF));
 }
 
 void TestCnnModel::torchScriptRoundTrip()
