@@ -143,8 +143,6 @@ ImportReport ProjectExchange::importCoco(ProjectStore& store, const std::string&
         a.author = ca.author.empty() ? store.author() : ca.author;
         a.status = ca.status.empty() ? options.defaultStatus : statusFromName(ca.status);
         a.source = ca.source.empty() ? Source::Imported : sourceFromName(ca.source);
-        if (a.rotated)
-            a.box = a.rotated->boundingBox();
         const auto existing = store.annotations(AnnotationFilter{a.imageId, {}, a.author, a.label});
         bool duplicate = false;
         for (const Annotation& e : existing)

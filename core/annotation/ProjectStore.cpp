@@ -255,7 +255,8 @@ Annotation ProjectStore::normalised(const Annotation& in) const
     if (a.rotated) {
         if (!(a.rotated->length > 0 && a.rotated->width > 0))
             throw Error("A rotated box needs a length and a width > 0 pixels");
-        a.box = a.rotated->boundingBox();
+        if (a.box.isEmpty())
+            a.box = a.rotated->boundingBox();
     }
     if (!(a.box.width > 0 && a.box.height > 0) || !std::isfinite(a.box.x) || !std::isfinite(a.box.y))
         throw Error("An annotation box needs a width and a height > 0 pixels", "Draw a larger box");

@@ -86,8 +86,9 @@ public:
     void relocateImage(long long imageId, const std::string& newPath);
 
     // --- annotations (each call is one committed transaction + one audit entry) ---------
-    /// Inserts a new ROI (a.id is ignored); empty author = author(); the box is replaced by the
-    /// rotated box's bounding box when `rotated` is set. Returns it as stored.
+    /// Inserts a new ROI (a.id is ignored); empty author = author(); an empty box with a `rotated`
+    /// box becomes the rotated box's bounding box (a non-empty box is kept as given: imported
+    /// ground truth may box the organ tighter than its rotated rectangle). Returns it as stored.
     /// \throws ks::Error for an unknown image or label, an empty box, a full disk
     Annotation add(const Annotation& a);
     /// Adds several ROIs in ONE transaction (all or none), one audit entry each with `action`

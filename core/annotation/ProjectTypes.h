@@ -46,8 +46,9 @@ struct ImageRecord
     bool isCalibrated() const { return mmPerPixelX > 0 && mmPerPixelY > 0; }
 };
 
-/// One ROI. The axis-aligned `box` is what detection is scored against; when `rotated` is set,
-/// `box` is kept equal to rotated->boundingBox() by the store.
+/// One ROI. The axis-aligned `box` is what detection is scored against. A drawn rotated ROI has
+/// box = rotated->boundingBox() (the store fills an empty box so); imported ground truth may
+/// carry a tighter box around the organ together with its rotated rectangle, and keeps both.
 struct Annotation
 {
     long long id = 0;                ///< assigned by the store (never reused)

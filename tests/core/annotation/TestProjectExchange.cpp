@@ -5,6 +5,7 @@
 #include "annotation/ProjectExchange.h"
 #include "annotation/ProjectStore.h"
 #include "common/Error.h"
+#include "phantom/DemoStudy.h"
 
 #include "AnnotationTestUtil.h"
 
@@ -236,6 +237,33 @@ private Q_SLOTS:
             QCOMPARE(b.status, a.status);
             QCOMPARE(b.source, a.source);
         }
+    }
+
+    void phantomGroundTruthRoundTrip()
+    {
+        // The demo study: phantom DICOMs whose ground truth has rotated kidney boxes.
+        const fs::path dir = scratch("exchange-phantom");
+        const std::string study = phantom::DemoStudy::ensure((dir / "demo").string());
+        const CocoDataset truth = CocoDataset::load(study + "/annotations.json");
+        QVERIFY(!truth.annotations.empty());
+        ProjectStore store((dir / "project").string());
+        const ImportReport r = ProjectExchange::importCoco(store, study + "/annotations.json");
+        QCOMPARE(r.added, int(truth.annotations.size()));
+        for (const ImageRecord& im : store.images())
+            QVERIFY2(!im.sopInstanceUid.empty() && im.isCalibrated(), im.path.c_str());
+        ProjectExchange::exportCoco(store, (dir / "out.json").string());
+        const CocoDataset back = CocoDataset::load((dir / "out.json").string());
+        QCOMPARE(boxesByPath(back), boxesByPath(truth));
+        std::map<std::string, std::optional<RotatedBox>> rotated;
+        std::map<long long, std::string> truthPath, backPath;
+        for (const CocoImage& im : truth.images)
+            truthPath[im.id] = im.path;
+        for (const CocoImage& im : back.images)
+            backPath[im.id] = im.path;
+        for (const CocoAnnotation& a : truth.annotations)
+            rotated[truthPath.at(a.imageId)] = a.rotated;
+        for (const CocoAnnotation& a : back.annotations)
+            QCOMPARE(a.rotated, rotated.at(backPath.at(a.imageId)));
     }
 
     void csvContentAndPatientData()

@@ -135,6 +135,9 @@ private Q_SLOTS:
         // Length runs vertically at 90°: 120 px × 0.2 mm.
         QVERIFY(rs.lengthMm && std::abs(*rs.lengthMm - 24.0) < 1e-9);
         QVERIFY(rs.widthMm && std::abs(*rs.widthMm - 5.0) < 1e-9);
+        // A box given with the rotated one (imported ground truth, tighter around the organ) is kept.
+        r.box = Box{260, 150, 40, 100};
+        QCOMPARE(store.add(r).box, r.box);
 
         Annotation moved = a;
         moved.box.x += 5;
