@@ -13,7 +13,7 @@ const std::vector<Command>& commandTable()
         {"bench-io", "bench-io [FOLDER]", "load+decode time per frame", benchIoCommand},
         {"phantom", "phantom --out DIR --count N --seed S [--preset NAME]",
          "generate synthetic kidney ultrasound with ground truth", phantomCommand},
-        {"annotations", "annotations import|export|list --project DIR ...",
+        {"annotations", "annotations import|export|list|verify|review|agreement|bench --project DIR ...",
          "project annotations: COCO/CSV interchange", annotationsCommand},
         {"train", "train --train COCO.json --out MODEL_DIR ...", "train detector models", trainCommand},
         {"detect", "detect --model MODEL_DIR IMAGE [--json]", "detect the kidney in an image", detectCommand},
