@@ -190,10 +190,19 @@ cv::Mat CnnFeatureExtractor::extractFast(const cv::Mat& frame, const std::vector
             cv::resize(frame, resized, cv::Size(), scaleX, scaleY,
                        scaleX < 1 && scaleY < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
         const double sx = double(resized.cols) / frame.cols, sy = double(resized.rows) / frame.rows;
-        auto input = frameToTensor(resized);
+        torch::Tensor input;
+        const bool grey = resized.channels() == 1 && impl.net->layers().front().pad == 0;
+        if (grey) {
+            cv::Mat asFloat;
+            resized.convertTo(asFloat, CV_32F);
+            input = torch::from_blob(asFloat.data, {1, 1, asFloat.rows, asFloat.cols}, torch::kFloat32).clone();
+        } else {
+            input = frameToTensor(resized);
+        }
         m_times.prepare += since(t);
         t = Clock::now();
-        auto trunk = impl.net->forwardTo(input, impl.net->trunkBlob()); // 1×C×h×w
+        auto trunk = grey ? impl.net->forwardTo(impl.net->greyConv1(input), impl.net->trunkBlob(), true)
+                          : impl.net->forwardTo(input, impl.net->trunkBlob()); // 1×C×h×w
         auto hwc = trunk[0].permute({1, 2, 0}).contiguous();
         m_times.conv += since(t);
         t = Clock::now();

@@ -1,5 +1,7 @@
 #include "Networks.h"
 
+#include "CnnModelImpl.h"
+
 #include "common/Error.h"
 
 #include <algorithm>
@@ -27,6 +29,16 @@ static torch::Tensor maxPoolCaffe(const torch::Tensor& x)
 torch::Tensor BackboneNet::head(const torch::Tensor& features)
 {
     return m_head(F::dropout(features, F::DropoutFuncOptions().p(0.5).training(is_training())));
+}
+
+torch::Tensor BackboneNet::greyConv1(const torch::Tensor& grey)
+{
+    const ParamLayer& conv1 = m_layers.front();
+    auto w = conv1.weight.detach();
+    auto mean = torch::tensor({kMeanBgr[0], kMeanBgr[1], kMeanBgr[2]}).view({1, 3, 1, 1});
+    auto folded = w.sum(1, /*keepdim=*/true);
+    auto bias = conv1.bias.detach() - (w * mean).sum({1, 2, 3});
+    return torch::conv2d(grey, folded, bias, conv1.stride, conv1.pad);
 }
 
 static std::string torchNameOf(std::string name)
@@ -101,10 +113,10 @@ std::vector<std::string> CaffeNetNet::blobNames() const
             "fc6", "fc7", "fc8", "prob", "fc8_ks"};
 }
 
-torch::Tensor CaffeNetNet::forwardTo(torch::Tensor x, const std::string& stop)
+torch::Tensor CaffeNetNet::forwardTo(torch::Tensor x, const std::string& stop, bool fromConv1)
 {
     checkBlob(stop);
-    x = torch::relu(m_conv1(x));
+    x = torch::relu(fromConv1 ? x : m_conv1(x));
     if (stop == "conv1") return x;
     x = maxPoolCaffe(x);
     if (stop == "pool1") return x;
@@ -192,10 +204,10 @@ bool SqueezeNetNet::runFire(Fire& fire, torch::Tensor& x, const std::string& sto
     return stop == fire.name + "/concat";
 }
 
-torch::Tensor SqueezeNetNet::forwardTo(torch::Tensor x, const std::string& stop)
+torch::Tensor SqueezeNetNet::forwardTo(torch::Tensor x, const std::string& stop, bool fromConv1)
 {
     checkBlob(stop);
-    x = torch::relu(m_conv1(x));
+    x = torch::relu(fromConv1 ? x : m_conv1(x));
     if (stop == "conv1") return x;
     x = maxPoolCaffe(x);
     if (stop == "pool1") return x;

@@ -35,8 +35,14 @@ class BackboneNet : public torch::nn::Module
 {
 public:
     /// Runs up to blob `stop` (Caffe top name; convolution outputs are after their in-place ReLU)
-    /// and returns it. Throws ks::Error for an unknown name.
-    virtual torch::Tensor forwardTo(torch::Tensor x, const std::string& stop) = 0;
+    /// and returns it. Throws ks::Error for an unknown name. With `fromConv1`, x is conv1's output
+    /// before its ReLU (see greyConv1) and the network starts there.
+    virtual torch::Tensor forwardTo(torch::Tensor x, const std::string& stop, bool fromConv1 = false) = 0;
+    /// conv1 (before ReLU) of a grey image given as 1×1×H×W 0–255 floats without mean subtraction:
+    /// the three identical BGR channels folded into one kernel, the mean into the bias. Equal to
+    /// conv1 of the replicated, mean-subtracted input because conv1 has no padding; a third of
+    /// the work.
+    torch::Tensor greyConv1(const torch::Tensor& grey);
     /// Blob names forwardTo accepts, in network order.
     virtual std::vector<std::string> blobNames() const = 0;
     /// Last convolutional blob used by the fast feature path ("conv5" / "fire9/concat").
@@ -69,7 +75,7 @@ class CaffeNetNet : public BackboneNet
 {
 public:
     CaffeNetNet();
-    torch::Tensor forwardTo(torch::Tensor x, const std::string& stop) override;
+    torch::Tensor forwardTo(torch::Tensor x, const std::string& stop, bool fromConv1 = false) override;
     std::vector<std::string> blobNames() const override;
     std::string trunkBlob() const override { return "conv5"; }
     std::string featureBlob() const override { return "fc7"; }
@@ -90,7 +96,7 @@ class SqueezeNetNet : public BackboneNet
 {
 public:
     SqueezeNetNet();
-    torch::Tensor forwardTo(torch::Tensor x, const std::string& stop) override;
+    torch::Tensor forwardTo(torch::Tensor x, const std::string& stop, bool fromConv1 = false) override;
     std::vector<std::string> blobNames() const override;
     std::string trunkBlob() const override { return "fire9/concat"; }
     std::string featureBlob() const override { return "pool_fire9"; }
