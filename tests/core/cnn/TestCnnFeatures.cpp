@@ -121,8 +121,8 @@ void TestCnnFeatures::fastCorrelatesWithPerPatch()
         model->importCaffe(kSqueezeDir + "/deploy.prototxt", kSqueezeDir + "/squeezenet_v1.0.caffemodel");
     const cv::Mat frame = test::speckleFrame(480, 360, 5, {250, 170}, {110, 60});
     auto boxes = candidateBoxes(frame.cols, frame.rows);
-    QVERIFY(boxes.size() >= 20);
-    if (model->backbone() == Backbone::CaffeNet) { // ~0.3 s per patch on 2 cores: keep a spread subset
+    QVERIFY(boxes.size() >= 40);
+    { // the per-patch path costs ~0.1 s per patch on 2 cores: keep a spread subset
         std::vector<Box> subset;
         for (size_t i = 0; i < boxes.size(); i += 3) subset.push_back(boxes[i]);
         boxes = subset;
@@ -141,8 +141,8 @@ void TestCnnFeatures::fastCorrelatesWithPerPatch()
     // Across boxes: a feature's value ranks the boxes alike on both paths.
     qInfo("%s: per-box correlation fast vs per-patch: mean %.3f, worst %.3f over %d boxes",
           model->featureName().c_str(), mean, worst, a.rows);
-    // Measured: SqueezeNet (ImageNet) mean 0.75, worst 0.63 (fire9 cells see far past the box);
-    // CaffeNet mean 0.95, worst 0.93.
+    // Measured: SqueezeNet (ImageNet) mean 0.79, worst 0.70 (fire9 cells see far past the box);
+    // CaffeNet (random) mean 0.95, worst 0.93.
     QVERIFY(mean >= 0.7);
     QVERIFY(worst >= 0.5);
 }
