@@ -9,6 +9,12 @@
 #include "widgets/ImageView.h"
 #include "widgets/StudyBrowser.h"
 #include "widgets/TagPanel.h"
+#ifdef KS_HAVE_INTERPRET_UI
+#include "models/InterpretController.h"
+#include "widgets/ReportDialog.h"
+#include "widgets/ResponseViewer.h"
+#include "widgets/WeightChangeView.h"
+#endif
 
 #include <QActionGroup>
 #include <QApplication>
@@ -83,6 +89,7 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
     createStatusBar();
     menuBar()->addMenu(tr("&Docks"))->addActions({browserDock->toggleViewAction(), tagDock->toggleViewAction()});
     m_annotations->addMenuAndToolBar(this);
+    createNetworkMenu();
 
     connect(m_browser, &StudyBrowser::instanceSelected, this, &MainWindow::onInstanceSelected);
     connect(m_loader, &LoadController::scanFinished, this, &MainWindow::onScanFinished);
@@ -141,6 +148,55 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::createNetworkMenu()
+{
+#ifdef KS_HAVE_INTERPRET_UI
+    m_interpret = new InterpretController(this);
+    QMenu* network = menuBar()->addMenu(tr("&Network"));
+    network->addAction(tr("&Response Viewer…"), this, &MainWindow::showResponseViewer);
+    network->addAction(tr("&Weight Change (Table 2)…"), this, [this] {
+        if (!m_weightChange) {
+            m_weightChange = new WeightChangeView(m_interpret, this);
+            m_weightChange->setWindowFlag(Qt::Window);
+            m_weightChange->setWindowTitle(tr("What Fine-Tuning Changed"));
+            m_weightChange->resize(1000, 700);
+        }
+        m_weightChange->show();
+        m_weightChange->raise();
+    });
+    network->addSeparator();
+    network->addAction(tr("Write &Report…"), this, [this] {
+        auto* dialog = new ReportDialog(m_interpret, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setStudy(m_openedPath);
+        dialog->show();
+    });
+    // The viewer follows the image and frame on screen while it is open.
+    const auto follow = [this] {
+        if (m_responses && m_responses->isVisible() && m_view->hasImage())
+            m_responses->setImage(m_view->image().gray8(m_view->frame()));
+    };
+    connect(this, &MainWindow::imageShown, this, follow);
+    connect(m_view, &ImageView::frameChanged, this, follow);
+#endif
+}
+
+void MainWindow::showResponseViewer()
+{
+#ifdef KS_HAVE_INTERPRET_UI
+    if (!m_responses) {
+        m_responses = new ResponseViewer(m_interpret, this);
+        m_responses->setWindowFlag(Qt::Window);
+        m_responses->setWindowTitle(tr("Inside the Network: Filter Responses"));
+        m_responses->resize(1300, 800);
+    }
+    if (m_view->hasImage())
+        m_responses->setImage(m_view->image().gray8(m_view->frame()));
+    m_responses->show();
+    m_responses->raise();
+#endif
+}
 
 QString MainWindow::demoFolder()
 {

@@ -22,7 +22,10 @@ namespace ks::ui {
 class AnnotationDock;
 class CineBar;
 class ImageView;
+class InterpretController;
 class LoadController;
+class ResponseViewer;
+class WeightChangeView;
 class StudyBrowser;
 class TagPanel;
 
@@ -49,6 +52,11 @@ public:
     QString lastMessage() const { return m_lastMessage; }
     /// The status bar's cursor readout: position, value and mm (empty off the image).
     QString pixelReadout() const;
+    /// The Network menu's windows (null until first opened, or in builds without ks_interpret).
+    ResponseViewer* responseViewer() const { return m_responses; }
+    WeightChangeView* weightChangeView() const { return m_weightChange; }
+    /// Opens the response viewer on the current frame (Network menu).
+    void showResponseViewer();
 
     /// The folder `--demo` uses: AppLocalDataLocation/demo.
     static QString demoFolder();
@@ -89,6 +97,8 @@ private:
     void onInstanceSelected(const QString& path, bool hasImage, const QString& objectKind);
     void onCursorMoved(QPointF imagePos);
     void updateWindowLabel();
+    /// Network menu: response viewer, weight-change view, Write report… (issue 7).
+    void createNetworkMenu();
 
     std::unique_ptr<Settings> m_settings;
     LoadController* m_loader;
@@ -108,6 +118,9 @@ private:
     QString m_openedPath;     ///< what the user asked to open (selects that file after a scan)
     QString m_currentPath;    ///< the image on screen
     QString m_lastMessage;
+    InterpretController* m_interpret = nullptr;
+    ResponseViewer* m_responses = nullptr;
+    WeightChangeView* m_weightChange = nullptr;
 };
 
 } // namespace ks::ui
