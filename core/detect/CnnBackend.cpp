@@ -68,7 +68,12 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, con
         o.learningRate = config.learningRate;
         o.epochs = config.epochs;
         o.seed = config.seed;
-        const auto r = cnn::FineTuner(o).run(*model, patches, progress);
+        cnn::FineTuner tuner(o);
+        if (config.onEpoch)
+            tuner.setEpochCallback([&config, mode](const cnn::EpochStats& e) {
+                config.onEpoch(mode, e.epoch, e.trainLoss, e.trainAccuracy, e.validationLoss, e.validationAccuracy);
+            });
+        const auto r = tuner.run(*model, patches, progress);
         info.fineTuning = mode + ": " + std::to_string(r.history.size()) + " epoch(s) on " + std::to_string(r.trainCount)
                           + " patches (" + std::to_string(r.validationCount) + " held out), best epoch "
                           + std::to_string(r.bestEpoch) + (r.stoppedEarly ? ", stopped early" : "");

@@ -10,6 +10,7 @@
 #include "common/FeatureExtractor.h"
 #include "common/Progress.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,11 @@ struct CnnConfig
     int epochs = 5;
     unsigned seed = 1;
     bool fastPath = true;                ///< conv once per frame + RoI pooling (else per patch, as the paper)
+    /// Called after each fine-tuning epoch (in the training thread) with the mode ("pa", "fa"),
+    /// the 1-based epoch, train loss/accuracy and validation loss/accuracy (NaN without
+    /// validation). Optional; not part of the manifest.
+    std::function<void(const std::string& mode, int epoch, double trainLoss, double trainAccuracy,
+                       double validationLoss, double validationAccuracy)> onEpoch;
 };
 
 /// What a trained CNN feature set was made of (for the manifest and every output).
