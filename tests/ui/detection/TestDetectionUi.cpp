@@ -8,9 +8,13 @@
 #include "detect/ModelBundle.h"
 #include "models/AnnotationSession.h"
 #include "models/DetectionController.h"
+#include "models/TrainController.h"
 #include "widgets/DetectionPanel.h"
+#include "widgets/TrainDialog.h"
 #include "widgets/ImageView.h"
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QGraphicsPixmapItem>
 #include <QGraphicsRectItem>
 #include <QSignalSpy>
@@ -208,6 +212,113 @@ private Q_SLOTS:
         QCOMPARE(rois.front().source, annotation::Source::FromModel);
         // a from-model ROI is not taken as ground truth
         QVERIFY(!r->panel->groundTruth());
+    }
+
+    void trainingIntoModelsFolder()
+    {
+        const QString models = tmpDir("models_ok");
+        TrainController trainer;
+        TrainRequest request;
+        for (unsigned i = 0; i < 8; ++i) {
+            request.frames.push_back(detect::test::syntheticScene(500 + i));
+            request.frames.back().patientId = "P" + std::to_string(i / 2);
+        }
+        request.config = tinyConfig();
+        request.trainFraction = 0.75;
+        request.modelsFolder = models;
+        QString bundle;
+        std::shared_ptr<std::vector<detect::AnnotatedFrame>> validation;
+        connect(&trainer, &TrainController::finished, this,
+                [&](const QString& dir, std::shared_ptr<detect::Detector>, std::shared_ptr<std::vector<detect::AnnotatedFrame>> v) {
+                    bundle = dir;
+                    validation = v;
+                });
+        QSignalSpy failed(&trainer, &TrainController::failed);
+        QVERIFY(trainer.start(request));
+        QTRY_VERIFY_WITH_TIMEOUT(!bundle.isEmpty() || !failed.isEmpty(), 60000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        QCOMPARE(QFileInfo(bundle).dir().absolutePath(), QDir(models).absolutePath());
+        QVERIFY(QFile::exists(bundle + "/manifest.json"));
+        // split by patient: 4 patients, 3 in train, the 2 frames of the fourth in validation
+        QCOMPARE(validation->size(), size_t(2));
+        QCOMPARE((*validation)[0].patientId, (*validation)[1].patientId);
+        QCOMPARE(QDir(models).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden).size(), 1);
+        QVERIFY(!detect::ModelBundle::load(bundle.toStdString()).detector.methods().empty());
+    }
+
+    void cancelTrainingIsQuickResponsiveAndKeepsModel()
+    {
+        auto r = rig();
+        const QString models = tmpDir("models_cancel");
+        TrainController trainer;
+        TrainRequest request;
+        // many cheap steps (frames, boosting rounds) so that the run lasts well past the cancel
+        for (unsigned i = 0; i < 40; ++i)
+            request.frames.push_back(detect::test::syntheticScene(700 + i));
+        request.config = tinyConfig();
+        request.config.gbm.rounds = 5000;
+        request.config.gbm.threads = 1;
+        request.trainFraction = 1.0;
+        request.modelsFolder = models;
+        QSignalSpy cancelled(&trainer, &TrainController::cancelled);
+        QSignalSpy finished(&trainer, &TrainController::finished);
+        QSignalSpy progressed(&trainer, &TrainController::progressed);
+
+        // the event loop keeps serving a 10 ms timer while training runs
+        QElapsedTimer clock;
+        qint64 last = -1, worst = 0;
+        QTimer timer;
+        timer.setInterval(10);
+        connect(&timer, &QTimer::timeout, this, [&] {
+            const qint64 now = clock.elapsed();
+            if (last >= 0)
+                worst = std::max(worst, now - last);
+            last = now;
+        });
+        QVERIFY(trainer.start(request));
+        clock.start();
+        timer.start();
+        QTest::qWait(1500);
+        timer.stop();
+        QVERIFY2(trainer.isRunning(), "training ended before the cancel: make the test's run longer");
+        QVERIFY(!progressed.isEmpty());
+        QVERIFY2(worst < 100, qPrintable(QStringLiteral("worst timer gap %1 ms").arg(worst)));
+
+        QElapsedTimer cancelClock;
+        cancelClock.start();
+        trainer.cancel();
+        const QString stage = progressed.back().at(1).toString();
+        QVERIFY(cancelled.wait(10000));
+        const qint64 latency = cancelClock.elapsed();
+        qInfo("cancel took %lld ms during '%s'; worst timer gap %lld ms", latency, qPrintable(stage), worst);
+        QVERIFY2(latency < 1000, qPrintable(QStringLiteral("cancel took %1 ms during '%2'").arg(latency).arg(stage)));
+        QVERIFY(trainer.wait(1000));
+        QVERIFY(finished.isEmpty());
+        // nothing left in the models folder, and the previous model is still the active one
+        QVERIFY(QDir(models).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden).isEmpty());
+        QCOMPARE(r->controller.modelName(), m_bundle);
+        r->view.setImage(imageOf(m_scene));
+        r->panel->setGroundTruth(*m_scene.truth);
+        QSignalSpy shown(r->panel.get(), &DetectionPanel::detectionShown);
+        r->panel->detect();
+        QVERIFY(shown.wait(20000));
+        QVERIFY(r->panel->currentDice().value_or(0) > 0.8);
+    }
+
+    void trainDialogDefaultsAreThePapers()
+    {
+        TrainController trainer;
+        TrainDialog dialog(&trainer, tmpDir("dialog_project"));
+        const auto request = dialog.request();
+        const detect::TrainConfig paper;
+        QCOMPARE(request.config.haarCount, paper.haarCount);
+        QCOMPARE(request.config.candidates.targetCount, paper.candidates.targetCount);
+        QCOMPARE(request.config.gbm.rounds, paper.gbm.rounds);
+        QCOMPARE(request.config.gbm.maxDepth, paper.gbm.maxDepth);
+        QCOMPARE(request.config.cnn.epochs, paper.cnn.epochs);
+        QCOMPARE(request.trainFraction, 0.8);
+        QCOMPARE(request.config.methods.size(), size_t(1));
+        QVERIFY(request.modelsFolder.endsWith(QStringLiteral("/models")));
     }
 };
 
