@@ -114,9 +114,9 @@ ResponseViewer::ResponseViewer(InterpretController* controller, QWidget* parent)
     auto* detailLayout = new QVBoxLayout(detail);
     detailLayout->setContentsMargins(0, 0, 0, 0);
     m_detailImage = imageLabel(detail);
-    m_detailImage->setMinimumSize(200, 200);
+    m_detailImage->setFixedSize(220, 220);
     m_detailWeights = imageLabel(detail);
-    m_detailWeights->setMinimumSize(120, 120);
+    m_detailWeights->setFixedSize(220, 140);
     m_detailText = new QLabel(tr("Click a filter to enlarge it"), detail);
     m_detailText->setWordWrap(true);
     m_detailText->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -129,9 +129,11 @@ ResponseViewer::ResponseViewer(InterpretController* controller, QWidget* parent)
     splitter->addWidget(left);
     splitter->addWidget(grids);
     splitter->addWidget(detail);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 5);
-    splitter->setStretchFactor(2, 1);
+    // The grids get the room: the frame only serves to pick the patch.
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 4);
+    splitter->setStretchFactor(2, 0);
+    splitter->setSizes({340, 900, 240});
     main->addWidget(splitter, 1);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);

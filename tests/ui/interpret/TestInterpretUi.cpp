@@ -4,6 +4,7 @@
 // Set KS_INTERPRET_SCREENSHOT=file.png to save the response viewer as shown.
 
 #include "annotation/CocoDataset.h"
+#include "dicom/ImageLoader.h"
 #include "detect/DetectorTrainer.h"
 #include "detect/ModelBundle.h"
 #include "interpret/LayerResponses.h"
@@ -394,6 +395,39 @@ private Q_SLOTS:
         QVERIFY(bytes.startsWith("%PDF"));
         QVERIFY2(bytes.size() > 2000, qPrintable(QString::number(bytes.size())));
         QVERIFY(dialog.statusText().contains(QStringLiteral("report.pdf")));
+    }
+
+    /// Only with KS_INTERPRET_SCREENSHOT: the viewer on a real ultrasound frame (hc18) with
+    /// SqueezeNet's ImageNet weights imported from Caffe, saved as <file>-imagenet.png.
+    void screenshotImageNetWeights()
+    {
+        const char* shot = std::getenv("KS_INTERPRET_SCREENSHOT");
+        const QString dir = QStringLiteral(KS_SHARED_DIR "/weights/squeezenet-v1.0");
+        const QString dicom = QStringLiteral(KS_SHARED_DIR "/realdata/hc18/train/006_HC.dcm");
+        if (!shot || !QFile::exists(dir + QStringLiteral("/squeezenet_v1.0.caffemodel")) || !QFile::exists(dicom))
+            QSKIP("set KS_INTERPRET_SCREENSHOT (and have the shared weights and hc18)");
+        ResponseViewer viewer;
+        viewer.resize(1400, 820);
+        viewer.show();
+        QSignalSpy models(viewer.controller(), &InterpretController::modelsChanged);
+        viewer.controller()->loadCaffe(dir + QStringLiteral("/deploy.prototxt"), dir + QStringLiteral("/squeezenet_v1.0.caffemodel"),
+                                       QStringLiteral("squeezenet"));
+        QVERIFY(models.wait(60000));
+        const Image image = dicom::ImageLoader::load(dicom.toStdString());
+        const cv::Mat gray = image.gray8(0);
+        viewer.setImage(gray);
+        viewer.setPatchRect(QRect(gray.cols / 4, gray.rows / 4, gray.cols / 2, gray.rows / 2));
+        viewer.setLayer(QStringLiteral("conv1"));
+        viewer.setSort(ResponseGridModel::Sort::PhaseNcc);
+        viewer.setTileSize(56);
+        QSignalSpy ready(viewer.controller(), &InterpretController::responsesReady);
+        viewer.compute();
+        QVERIFY(ready.wait(120000));
+        viewer.showDetail(viewer.gridModel()->index(0, 0));
+        QTest::qWait(200);
+        QString file = QString::fromLocal8Bit(shot);
+        file.replace(QStringLiteral(".png"), QStringLiteral("-imagenet.png"));
+        QVERIFY(viewer.grab().save(file));
     }
 
     void cancelStopsResponses()
