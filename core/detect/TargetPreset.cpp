@@ -117,6 +117,10 @@ std::vector<std::string> TargetPreset::defaultDirs()
     std::vector<std::string> dirs;
     if (const char* env = std::getenv("KIDNEYSCOPE_PRESETS"))
         dirs.emplace_back(env);
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        dirs.push_back((fs::path(xdg) / "kidneyscope" / "presets").string());
+    else if (const char* home = std::getenv("HOME"); home && *home)
+        dirs.push_back((fs::path(home) / ".local" / "share" / "kidneyscope" / "presets").string());
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec)

@@ -37,7 +37,8 @@ struct TargetPreset
     std::string toJson() const;
     /// The built-in `data` preset (no sizes).
     static TargetPreset dataOnly();
-    /// Folders searched for presets: $KIDNEYSCOPE_PRESETS, the installed share folder, the source tree.
+    /// Folders searched for presets, first match wins: $KIDNEYSCOPE_PRESETS, the user's
+    /// $XDG_DATA_HOME/kidneyscope/presets (~/.local/share/...), the installed share folder, the source tree.
     static std::vector<std::string> defaultDirs();
     /// Names of the presets found in `dirs` (sorted, unique).
     static std::vector<std::string> available(const std::vector<std::string>& dirs);
