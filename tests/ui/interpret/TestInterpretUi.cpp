@@ -11,13 +11,18 @@
 #include "models/InterpretController.h"
 #include "models/ResponseGridModel.h"
 #include "models/WeightChangeModel.h"
+#include "models/Settings.h"
 #include "widgets/FilterMosaic.h"
+#include "widgets/ImageView.h"
+#include "widgets/MainWindow.h"
 #include "widgets/ReportDialog.h"
 #include "widgets/ResponsePatchPicker.h"
 #include "widgets/ResponseViewer.h"
 #include "widgets/WeightChangeView.h"
 
 #include <QFile>
+#include <QMenu>
+#include <QMenuBar>
 #include <QIcon>
 #include <QSignalSpy>
 #include <QtTest>
@@ -428,6 +433,32 @@ private Q_SLOTS:
         QString file = QString::fromLocal8Bit(shot);
         file.replace(QStringLiteral(".png"), QStringLiteral("-imagenet.png"));
         QVERIFY(viewer.grab().save(file));
+    }
+
+    void networkMenuOpensTheViewerOnTheFrame()
+    {
+        const QString dir = tmpDir("mainwindow");
+        MainWindow window(std::make_unique<Settings>(dir + QStringLiteral("/s.ini")));
+        QMenu* network = nullptr;
+        for (QAction* a : window.menuBar()->actions())
+            if (a->text() == QStringLiteral("&Network"))
+                network = a->menu();
+        QVERIFY(network);
+        QStringList texts;
+        for (QAction* a : network->actions())
+            if (!a->isSeparator())
+                texts << a->text();
+        QCOMPARE(texts.size(), 3);
+        QVERIFY(texts.last().contains(QStringLiteral("Report")));
+        const detect::AnnotatedFrame f = scene(5);
+        Image image;
+        image.frames = {f.gray};
+        window.imageView()->setImage(image);
+        window.showResponseViewer();
+        QVERIFY(window.responseViewer());
+        QVERIFY(window.responseViewer()->isVisible());
+        QCOMPARE(cv::norm(window.responseViewer()->picker()->image(), f.gray, cv::NORM_INF), 0.0);
+        QCOMPARE(window.responseViewer()->patch().size(), cv::Size(227, 227));
     }
 
     void cancelStopsResponses()
