@@ -10,7 +10,14 @@
 #include "models/DetectionController.h"
 #include "models/TrainController.h"
 #include "widgets/DetectionPanel.h"
+#include "models/ModelList.h"
+#include "widgets/DetectionDock.h"
+#include "widgets/EvaluationView.h"
+#include "widgets/MainWindow.h"
 #include "widgets/TrainDialog.h"
+
+#include <QListWidget>
+#include <QTableWidget>
 #include "widgets/ImageView.h"
 
 #include <QDir>
@@ -100,6 +107,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        QCoreApplication::setOrganizationName(QStringLiteral("KidneyScopeTest"));
+        QCoreApplication::setApplicationName(QStringLiteral("test_ui_detection"));
         std::vector<detect::AnnotatedFrame> train;
         for (unsigned i = 0; i < 8; ++i)
             train.push_back(detect::test::syntheticScene(300 + i));
@@ -319,6 +328,94 @@ private Q_SLOTS:
         QCOMPARE(request.trainFraction, 0.8);
         QCOMPARE(request.config.methods.size(), size_t(1));
         QVERIFY(request.modelsFolder.endsWith(QStringLiteral("/models")));
+    }
+
+    void evaluationViewShowsTable1()
+    {
+        auto r = rig();
+        EvaluationView view(&r->controller);
+        std::vector<detect::AnnotatedFrame> frames;
+        for (unsigned i = 0; i < 6; ++i)
+            frames.push_back(detect::test::syntheticScene(900 + i));
+        view.setValidation(frames);
+        QSignalSpy finished(&view, &EvaluationView::finished);
+        QSignalSpy failed(&view, &EvaluationView::failed);
+        view.run();
+        QVERIFY(finished.wait(30000) || !failed.isEmpty());
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        const auto& summary = view.result()->summary.at(Method::Haar);
+        QCOMPARE(summary.n, 6);
+        QCOMPARE(view.summaryTable()->rowCount(), 1);
+        QCOMPARE(view.summaryTable()->item(0, 1)->text(), QString::number(summary.meanDice, 'f', 3));
+        QVERIFY(summary.meanDice > 0.7);
+        // per-image table: one row per frame, sorted by Dice ascending
+        auto* images = view.imageTable();
+        QCOMPARE(images->rowCount(), 6);
+        for (int row = 1; row < 6; ++row)
+            QVERIFY(images->item(row - 1, 1)->data(Qt::UserRole).toDouble() <= images->item(row, 1)->data(Qt::UserRole).toDouble());
+        QCOMPARE(view.failureGallery()->count(), summary.failures);
+        const QString dir = tmpDir("evaluation");
+        view.exportCsv(dir + "/table.csv");
+        QFile csv(dir + "/table.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(csv.readAll().count('\n'), 7);
+        QVERIFY(view.exportPng(dir + "/view.png"));
+        QVERIFY(!QImage(dir + "/view.png").isNull());
+    }
+
+    void modelListReadsManifests()
+    {
+        const QString models = tmpDir("model_list");
+        auto loaded = detect::ModelBundle::load(m_bundle.toStdString());
+        detect::ModelBundle::save(loaded.detector, (models + "/older").toStdString(),
+                                  R"({"trained_at": "2026-01-01T00:00:00Z", "split": {"train": 3, "validation": 1}})");
+        detect::ModelBundle::save(loaded.detector, (models + "/newer").toStdString(),
+                                  R"({"trained_at": "2026-02-01T00:00:00Z", "metrics": {"haar": {"mean_dice": 0.875}}})");
+        detect::ModelBundle::save(loaded.detector, (models + "/.training-x").toStdString());
+        const auto list = ModelList::scan(models);
+        QCOMPARE(list.size(), size_t(2));
+        QCOMPARE(list[0].name, QStringLiteral("newer"));
+        QVERIFY2(list[0].metrics.contains(QStringLiteral("0.875")), qPrintable(list[0].metrics));
+        QCOMPARE(list[1].data, QStringLiteral("3 train / 1 validation"));
+        QVERIFY2(list[1].featureSets.contains(QStringLiteral("haar")), qPrintable(list[1].featureSets.join(',')));
+    }
+
+    /// Screenshots for the README (only when KS_DETUI_SCREENSHOT names a folder).
+    void screenshots()
+    {
+        const QString dir = qEnvironmentVariable("KS_DETUI_SCREENSHOT");
+        if (dir.isEmpty())
+            QSKIP("set KS_DETUI_SCREENSHOT to a folder to write the screenshots");
+        QDir().mkpath(dir);
+        MainWindow window(std::make_unique<Settings>(tmpDir("settings") + "/settings.ini"));
+        window.resize(1400, 860);
+        window.show();
+        auto* dock = window.detectionDock();
+        QSignalSpy loaded(dock->controller(), &DetectionController::modelChanged);
+        dock->useModel(m_bundle);
+        QVERIFY(loaded.wait(10000));
+        const auto scene = detect::test::syntheticScene(4243, {480, 360}, 0.4);
+        window.imageView()->setImage(imageOf(scene));
+        dock->raise();
+        dock->panel()->setGroundTruth(*scene.truth);
+        QSignalSpy shown(dock->panel(), &DetectionPanel::detectionShown);
+        dock->panel()->detect();
+        QVERIFY(shown.wait(20000));
+        QTest::qWait(300);
+        QVERIFY(window.grab().save(dir + "/detection.png"));
+
+        EvaluationView view(dock->controller());
+        view.resize(1200, 760);
+        std::vector<detect::AnnotatedFrame> frames;
+        for (unsigned i = 0; i < 12; ++i)
+            frames.push_back(detect::test::syntheticScene(950 + i));
+        view.setValidation(frames);
+        QSignalSpy finished(&view, &EvaluationView::finished);
+        view.show();
+        view.run();
+        QVERIFY(finished.wait(30000));
+        QTest::qWait(300);
+        QVERIFY(view.exportPng(dir + "/evaluation.png"));
     }
 };
 

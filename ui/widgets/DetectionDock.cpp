@@ -1,0 +1,112 @@
+#include "DetectionDock.h"
+
+#include "DetectionPanel.h"
+#include "EvaluationView.h"
+#include "ModelDialog.h"
+#include "TrainDialog.h"
+#include "models/AnnotationSession.h"
+#include "models/DetectionController.h"
+#include "models/TrainController.h"
+
+#include <QDir>
+#include <QMainWindow>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSettings>
+#include <QToolBar>
+
+namespace ks::ui {
+
+namespace {
+const char* kModelKey = "detection/model";
+}
+
+DetectionDock::DetectionDock(ImageView* view, AnnotationSession* session, QWidget* parent)
+    : QDockWidget(tr("Detection"), parent)
+    , m_view(view)
+    , m_session(session)
+    , m_controller(new DetectionController(this))
+    , m_trainer(new TrainController(this))
+{
+    setObjectName(QStringLiteral("detectionDock"));
+    m_panel = new DetectionPanel(view, session, m_controller, this);
+    setWidget(m_panel);
+    connect(m_panel, &DetectionPanel::message, this, &DetectionDock::message);
+    connect(m_controller, &DetectionController::modelChanged, this, [this](const QString& name) {
+        Q_EMIT message(tr("Detection model: %1").arg(name), false);
+    });
+    connect(m_trainer, &TrainController::finished, this,
+            [this](const QString& dir, std::shared_ptr<detect::Detector> detector,
+                   std::shared_ptr<std::vector<detect::AnnotatedFrame>> validation) {
+                m_controller->setDetector(std::move(detector), dir);
+                QSettings().setValue(kModelKey, dir);
+                if (m_evaluation)
+                    m_evaluation->setValidation(*validation);
+                Q_EMIT message(tr("Trained model saved to %1 and made active").arg(dir), false);
+            });
+    const QString remembered = QSettings().value(kModelKey).toString();
+    if (!remembered.isEmpty() && QDir(remembered).exists(QStringLiteral("manifest.json")))
+        m_controller->loadModel(remembered);
+}
+
+DetectionDock::~DetectionDock() = default;
+
+void DetectionDock::addMenuAndToolBar(QMainWindow* window)
+{
+    QMenu* menu = window->menuBar()->addMenu(tr("De&tection"));
+    menu->addAction(m_panel->detectAction());
+    menu->addAction(m_panel->acceptAction());
+    menu->addSeparator();
+    menu->addAction(tr("&Models…"), this, &DetectionDock::showModels);
+    menu->addAction(tr("&Train…"), this, &DetectionDock::showTrainDialog);
+    menu->addAction(tr("&Evaluation…"), this, &DetectionDock::showEvaluation);
+    menu->addSeparator();
+    menu->addAction(toggleViewAction());
+    QToolBar* toolbar = window->addToolBar(tr("Detection"));
+    toolbar->setObjectName(QStringLiteral("detectionToolbar"));
+    toolbar->addAction(m_panel->detectAction());
+    toolbar->addAction(m_panel->acceptAction());
+}
+
+QString DetectionDock::modelsFolder() const
+{
+    if (!m_session || !m_session->hasProject())
+        return {};
+    return QDir(m_session->projectFolder()).filePath(QStringLiteral("models"));
+}
+
+void DetectionDock::useModel(const QString& bundle)
+{
+    QSettings().setValue(kModelKey, bundle);
+    m_controller->loadModel(bundle);
+}
+
+void DetectionDock::showModels()
+{
+    ModelDialog dialog(modelsFolder(), m_controller->modelName(), this);
+    if (dialog.exec() == QDialog::Accepted && !dialog.chosen().isEmpty())
+        useModel(dialog.chosen());
+}
+
+void DetectionDock::showTrainDialog()
+{
+    auto* dialog = new TrainDialog(m_trainer, m_session && m_session->hasProject() ? m_session->projectFolder() : QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+void DetectionDock::showEvaluation()
+{
+    if (!m_evaluation) {
+        m_evaluation = new EvaluationView(m_controller, this);
+        m_evaluation->setWindowFlag(Qt::Window);
+        m_evaluation->resize(1100, 750);
+        connect(m_evaluation, &EvaluationView::openImageRequested, this, &DetectionDock::openImageRequested);
+    }
+    if (m_session && m_session->hasProject())
+        m_evaluation->setProject(m_session->projectFolder());
+    m_evaluation->show();
+    m_evaluation->raise();
+}
+
+} // namespace ks::ui
