@@ -5,6 +5,7 @@
 #include "models/WindowPresets.h"
 #include "widgets/AnnotationController.h"
 #include "widgets/AnnotationDock.h"
+#include "widgets/DetectionDock.h"
 #include "widgets/CineBar.h"
 #include "widgets/ImageView.h"
 #include "widgets/StudyBrowser.h"
@@ -89,6 +90,11 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
     createStatusBar();
     menuBar()->addMenu(tr("&Docks"))->addActions({browserDock->toggleViewAction(), tagDock->toggleViewAction()});
     m_annotations->addMenuAndToolBar(this);
+    m_detection = new DetectionDock(m_view, m_annotations->controller()->session(), this);
+    addDockWidget(Qt::RightDockWidgetArea, m_detection);
+    m_detection->addMenuAndToolBar(this);
+    connect(m_detection, &DetectionDock::message, this, [this](const QString& text, bool error) { showMessage(text, error); });
+    connect(m_detection, &DetectionDock::openImageRequested, this, &MainWindow::openPath);
     createNetworkMenu();
 
     connect(m_browser, &StudyBrowser::instanceSelected, this, &MainWindow::onInstanceSelected);

@@ -20,6 +20,7 @@ class QProgressDialog;
 namespace ks::ui {
 
 class AnnotationDock;
+class DetectionDock;
 class CineBar;
 class ImageView;
 class InterpretController;
@@ -47,6 +48,8 @@ public:
     TagPanel* tagPanel() const { return m_tags; }
     /// The annotation tools (dock, Annotate menu, project).
     AnnotationDock* annotationDock() const { return m_annotations; }
+    /// Detection, training, models and evaluation (dock, Detection menu and tool bar).
+    DetectionDock* detectionDock() const { return m_detection; }
     Settings& settings() const { return *m_settings; }
     /// Text of the last status message (errors included).
     QString lastMessage() const { return m_lastMessage; }
@@ -107,6 +110,7 @@ private:
     StudyBrowser* m_browser;
     TagPanel* m_tags;
     AnnotationDock* m_annotations;
+    DetectionDock* m_detection = nullptr;
     QMenu* m_recentMenu = nullptr;
     QLabel* m_pixelLabel;
     QLabel* m_calibrationLabel;
