@@ -57,6 +57,10 @@ ResponseViewer::ResponseViewer(InterpretController* controller, QWidget* parent)
     top->addWidget(openBundle);
     top->addWidget(importCaffe);
     top->addWidget(m_models, 1);
+    m_useDetection = new QPushButton(tr("Use Detection"), this);
+    m_useDetection->setToolTip(tr("Take the current detection's box on this frame as the patch"));
+    m_useDetection->setVisible(false);
+    top->addWidget(m_useDetection);
     main->addLayout(top);
 
     auto* controls = new QHBoxLayout;
@@ -142,6 +146,7 @@ ResponseViewer::ResponseViewer(InterpretController* controller, QWidget* parent)
     connect(openBundle, &QPushButton::clicked, this, &ResponseViewer::openBundleDialog);
     connect(importCaffe, &QPushButton::clicked, this, &ResponseViewer::importCaffeDialog);
     connect(m_compute, &QPushButton::clicked, this, &ResponseViewer::compute);
+    connect(m_useDetection, &QPushButton::clicked, this, &ResponseViewer::useDetection);
     connect(m_cancel, &QPushButton::clicked, m_controller, &InterpretController::cancel);
     connect(m_sort, &QComboBox::currentIndexChanged, this, [this] {
         m_grid->setSort(static_cast<ResponseGridModel::Sort>(m_sort->currentData().toInt()));
@@ -179,6 +184,23 @@ void ResponseViewer::setImage(const cv::Mat& gray8)
 void ResponseViewer::setPatchRect(const QRect& rect)
 {
     m_picker->setPatchRect(rect);
+}
+
+void ResponseViewer::setDetectionSource(std::function<std::optional<QRect>()> source)
+{
+    m_detectionSource = std::move(source);
+    m_useDetection->setVisible(static_cast<bool>(m_detectionSource));
+}
+
+bool ResponseViewer::useDetection()
+{
+    const std::optional<QRect> box = m_detectionSource ? m_detectionSource() : std::nullopt;
+    if (!box || box->isEmpty()) {
+        m_status->setText(tr("No detection on this frame: run Detect first, or drag a rectangle"));
+        return false;
+    }
+    m_picker->setPatchRect(*box);
+    return true;
 }
 
 cv::Mat ResponseViewer::extractPatch(const cv::Mat& gray8, const QRect& rect, int side)

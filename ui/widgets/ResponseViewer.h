@@ -12,6 +12,9 @@
 
 #include <opencv2/core.hpp>
 
+#include <functional>
+#include <optional>
+
 class QComboBox;
 class QLabel;
 class QListView;
@@ -40,6 +43,11 @@ public:
     void setImage(const cv::Mat& gray8);
     /// The patch in image pixels (e.g. the current detection's box).
     void setPatchRect(const QRect& rect);
+    /// Where "Use Detection" takes the current detection's box (image pixels; empty when there
+    /// is none on the frame). The button shows only once a source is set.
+    void setDetectionSource(std::function<std::optional<QRect>()> source);
+    /// Makes the current detection the patch. \return false (with a message) when there is none.
+    bool useDetection();
     /// The chosen patch warped to the network's 227×227 input (empty without an image).
     cv::Mat patch() const;
     /// Warps `rect` of `gray8` to side × side (bilinear, edges replicated), as the report's panels.
@@ -77,6 +85,8 @@ private:
     ResponseGridModel* m_grid;
     ResponsePatchPicker* m_picker;
     QLabel* m_models;
+    QPushButton* m_useDetection;
+    std::function<std::optional<QRect>()> m_detectionSource;
     QComboBox* m_layer;
     QComboBox* m_sort;
     QSlider* m_zoom;

@@ -165,6 +165,12 @@ private Q_SLOTS:
         viewer.showDetail(grid->index(3, 2));
         QVERIFY(viewer.detailText().contains(QStringLiteral("filter 3")));
         QVERIFY(viewer.detailText().contains(QStringLiteral("SqueezeNet FA")));
+        // The current detection as the patch.
+        QVERIFY(!viewer.useDetection());
+        viewer.setDetectionSource([] { return std::optional<QRect>(QRect(10, 12, 60, 40)); });
+        QVERIFY(viewer.useDetection());
+        QCOMPARE(viewer.picker()->patchRect(), QRect(10, 12, 60, 40));
+        viewer.setPatchRect(box);
         // Shared zoom.
         viewer.setTileSize(48);
         QCOMPARE(viewer.tileSize(), 48);
