@@ -12,6 +12,7 @@
 #include "widgets/TagPanel.h"
 #ifdef KS_HAVE_INTERPRET_UI
 #include "models/InterpretController.h"
+#include "widgets/DetectionPanel.h"
 #include "widgets/ReportDialog.h"
 #include "widgets/ResponseViewer.h"
 #include "widgets/WeightChangeView.h"
@@ -196,6 +197,16 @@ void MainWindow::showResponseViewer()
         m_responses->setWindowFlag(Qt::Window);
         m_responses->setWindowTitle(tr("Inside the Network: Filter Responses"));
         m_responses->resize(1300, 800);
+        // "Use Detection": the current method's box on the frame on screen.
+        m_responses->setDetectionSource([this]() -> std::optional<QRect> {
+            if (!m_detection || !m_detection->panel()->result())
+                return std::nullopt;
+            const MethodDetection* d = m_detection->panel()->result()->find(m_detection->panel()->currentMethod());
+            if (!d)
+                return std::nullopt;
+            const Box& b = d->detection.box;
+            return QRectF(b.x, b.y, b.width, b.height).toAlignedRect();
+        });
     }
     if (m_view->hasImage())
         m_responses->setImage(m_view->image().gray8(m_view->frame()));
