@@ -19,6 +19,16 @@ public:
     /// \return the folder's path (absolute)
     /// \throws ks::Error (Io) when the folder cannot be written
     static std::string ensure(const std::string& folder, Progress& progress = NullProgress::instance());
+
+    /// The annotation project of the demo study: `folder`/project, holding the phantom's ground
+    /// truth as imported ROIs of author groundTruthAuthor(). Created (after ensure()) when absent;
+    /// an existing project is left as it is, so nothing a user drew there is ever replaced.
+    /// \return the project folder (absolute)
+    /// \throws ks::Error when the project cannot be created
+    static std::string ensureProject(const std::string& folder, Progress& progress = NullProgress::instance());
+
+    /// "phantom ground truth": the author of every phantom ROI (annotations.json and the project).
+    static std::string groundTruthAuthor();
 };
 
 } // namespace ks::phantom

@@ -1,5 +1,7 @@
 #include "StudyWriter.h"
 
+#include "DemoStudy.h"
+
 #include "PhantomGenerator.h"
 
 #include "annotation/CocoDataset.h"
@@ -164,7 +166,7 @@ StudySummary StudyWriter::write(const std::string& folder, int count, std::uint6
         a.category = "kidney";
         a.box = w.truth.box;
         a.rotated = w.truth.rotated;
-        a.author = "phantom";
+        a.author = DemoStudy::groundTruthAuthor();
         coco.annotations.push_back(a);
 
         const RotatedBox& r = w.truth.rotated;

@@ -1,6 +1,7 @@
 // The kidney phantom: determinism, ground truth vs rendered anatomy, parameter ranges,
 // DICOM round trip through our loader, and Rayleigh speckle statistics.
 #include "annotation/CocoDataset.h"
+#include "annotation/ProjectStore.h"
 #include "common/Error.h"
 #include "dicom/ImageLoader.h"
 #include "phantom/CaseSampler.h"
@@ -15,6 +16,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -288,6 +290,42 @@ private Q_SLOTS:
         fs::remove(path + "/phantom_0002.dcm");
         DemoStudy::ensure(dir + "/study");
         QVERIFY(fs::is_regular_file(path + "/phantom_0002.dcm"));
+    }
+
+    void demoProjectHoldsTheGroundTruth()
+    {
+        const std::string dir = scratch("demoproject");
+        const std::string project = DemoStudy::ensureProject(dir + "/study");
+        const auto coco = annotation::CocoDataset::load(dir + "/study/annotations.json");
+        annotation::Annotation edited;
+        {
+            annotation::ProjectStore store(project, false);
+            const auto rois = store.annotations();
+            QCOMPARE(rois.size(), coco.annotations.size());
+            QCOMPARE(store.images().size(), coco.images.size());
+            for (const auto& roi : rois) {
+                QCOMPARE(roi.author, DemoStudy::groundTruthAuthor());
+                const auto image = store.image(roi.imageId);
+                QVERIFY(image.has_value());
+                const auto it = std::find_if(coco.images.begin(), coco.images.end(),
+                                             [&](const auto& im) { return im.path == image->path; });
+                QVERIFY(it != coco.images.end());
+                QCOMPARE(roi.box, coco.annotationsOf(it->id).front().box);
+                QVERIFY(image->mmPerPixelX > 0); // calibrated from the phantom's ultrasound region
+            }
+            // A user's edit in the demo project survives the next ensureProject().
+            edited = rois.front();
+            edited.box.x += 3;
+            store.setAuthor("clinician");
+            store.update(edited);
+        }
+        QCOMPARE(DemoStudy::ensureProject(dir + "/study"), project);
+        annotation::ProjectStore again(project, false);
+        const auto kept = again.annotation(edited.id);
+        QVERIFY(kept.has_value());
+        QCOMPARE(kept->box.x, edited.box.x);
+        QCOMPARE(again.annotations().size(), coco.annotations.size());
+        QVERIFY(!fs::exists(dir + "/study/project.partial"));
     }
 };
 
