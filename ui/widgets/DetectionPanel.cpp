@@ -149,7 +149,8 @@ DetectionPanel::DetectionPanel(ImageView* view, AnnotationSession* session, Dete
 
 DetectionPanel::~DetectionPanel()
 {
-    m_view->removeForegroundPainter(m_painterId);
+    if (m_view)
+        m_view->removeForegroundPainter(m_painterId);
 }
 
 void DetectionPanel::setGroundTruth(std::optional<Box> truth)

@@ -8,6 +8,7 @@
 #include "common/Box.h"
 #include "models/DetectionResult.h"
 
+#include <QPointer>
 #include <QWidget>
 
 #include <map>
@@ -94,7 +95,7 @@ private:
     void updateEnabled();
     void paintLegend(QPainter& painter, const QRect& viewport);
 
-    ImageView* m_view;
+    QPointer<ImageView> m_view; ///< may be destroyed before the panel (main window teardown)
     AnnotationSession* m_session;
     DetectionController* m_controller;
     QAction* m_detectAction;
