@@ -7,7 +7,9 @@
 #include "dicom/ImageLoader.h"
 #include "detect/DetectorTrainer.h"
 #include "detect/ModelBundle.h"
+#include "interpret/HtmlReport.h"
 #include "interpret/LayerResponses.h"
+#include "models/InterpretPdf.h"
 #include "models/InterpretController.h"
 #include "models/ResponseGridModel.h"
 #include "models/WeightChangeModel.h"
@@ -465,6 +467,34 @@ private Q_SLOTS:
         QVERIFY(window.responseViewer()->isVisible());
         QCOMPARE(cv::norm(window.responseViewer()->picker()->image(), f.gray, cv::NORM_INF), 0.0);
         QCOMPARE(window.responseViewer()->patch().size(), cv::Size(227, 227));
+    }
+
+    void pdfEmbedsTheReportImages()
+    {
+        // The report's images are data: URIs; the PDF must carry them (not empty boxes).
+        cv::Mat gradient(23, 37, CV_8U);
+        for (int y = 0; y < gradient.rows; ++y)
+            for (int x = 0; x < gradient.cols; ++x)
+                gradient.at<uchar>(y, x) = static_cast<uchar>(x * 6 + y);
+        const QString html = QStringLiteral("<html><body><h1>Panel</h1><img src=\"%1\"></body></html>")
+                                 .arg(QString::fromStdString(interpret::HtmlReport::pngDataUri(gradient)));
+        const QString pdfPath = tmpDir("pdf") + QStringLiteral("/panel.pdf");
+        InterpretPdf::write(html, pdfPath);
+        QFile pdf(pdfPath);
+        QVERIFY(pdf.open(QIODevice::ReadOnly));
+        const QByteArray bytes = pdf.readAll();
+        QVERIFY(bytes.startsWith("%PDF"));
+        QVERIFY(bytes.contains("/Subtype /Image"));
+        QVERIFY(bytes.contains("/Width 37"));
+        QVERIFY(bytes.contains("/Height 23"));
+        // An unwritable path is a user error with a hint.
+        bool threw = false;
+        try {
+            InterpretPdf::write(html, QStringLiteral("/nonexistent-dir/x.pdf"));
+        } catch (const std::exception& e) {
+            threw = QString::fromUtf8(e.what()).contains(QStringLiteral("Cannot write the PDF"));
+        }
+        QVERIFY(threw);
     }
 
     void cancelStopsResponses()
