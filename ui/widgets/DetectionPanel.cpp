@@ -292,7 +292,8 @@ QGraphicsRectItem* boxItem(const Box& b, const QPen& pen, QGraphicsItem* parent)
     return item;
 }
 
-void labelItem(const QString& text, const QColor& colour, QPointF at, QGraphicsItem* parent)
+/// A label fixed in screen size at image point `at`; `above` puts it just above that point.
+void labelItem(const QString& text, const QColor& colour, QPointF at, QGraphicsItem* parent, bool above = false)
 {
     auto* label = new QGraphicsSimpleTextItem(text, parent);
     label->setBrush(colour);
@@ -301,6 +302,8 @@ void labelItem(const QString& text, const QColor& colour, QPointF at, QGraphicsI
     QFont f = label->font();
     f.setBold(true);
     label->setFont(f);
+    if (above) // the item's own transform stays in screen pixels under ItemIgnoresTransformations
+        label->setTransform(QTransform::fromTranslate(0, -label->boundingRect().height()));
 }
 } // namespace
 
@@ -341,7 +344,7 @@ void DetectionPanel::redraw()
         QString tag = QStringLiteral("%1 %2").arg(methodLabel(md.method)).arg(d.likelihood, 0, 'f', 2);
         if (d.lowConfidence)
             tag += tr(" low confidence");
-        labelItem(tag, pen.color(), QPointF(d.box.x, d.box.y - 2), item)  ;
+        labelItem(tag, pen.color(), QPointF(d.box.x, d.box.y), item, true);
         if (md.method == currentMethod() && !md.heatmap.isNull()) {
             auto* heat = new QGraphicsPixmapItem(QPixmap::fromImage(md.heatmap), m_view->layer(heatmapLayer(), 5));
             heat->setShapeMode(QGraphicsPixmapItem::BoundingRectShape);

@@ -273,6 +273,7 @@ void EvaluationView::showResult(std::shared_ptr<detect::EvaluationResult> r, std
     m_histogram->addAxis(y, Qt::AlignLeft);
     series->attachAxis(x);
     series->attachAxis(y);
+    y->applyNiceNumbers();
     m_status->setText(tr("%1 image(s), %2 failure(s) in the gallery").arg(res.images.size()).arg(m_failures->count()));
     m_progress->setValue(1000);
     Q_EMIT finished();

@@ -394,7 +394,7 @@ private Q_SLOTS:
         QSignalSpy loaded(dock->controller(), &DetectionController::modelChanged);
         dock->useModel(m_bundle);
         QVERIFY(loaded.wait(10000));
-        const auto scene = detect::test::syntheticScene(4243, {480, 360}, 0.4);
+        const auto scene = detect::test::syntheticScene(4243);
         window.imageView()->setImage(imageOf(scene));
         dock->raise();
         dock->panel()->setGroundTruth(*scene.truth);
