@@ -5,10 +5,13 @@
 #include "ModelDialog.h"
 #include "TrainDialog.h"
 #include "models/AnnotationSession.h"
+#include "models/DetectionBatch.h"
 #include "models/DetectionController.h"
 #include "models/TrainController.h"
 
 #include <QDir>
+#include <QFile>
+#include <QFileDialog>
 #include <QMainWindow>
 #include <QMenu>
 #include <QMenuBar>
@@ -27,6 +30,7 @@ DetectionDock::DetectionDock(ImageView* view, AnnotationSession* session, QWidge
     , m_session(session)
     , m_controller(new DetectionController(this))
     , m_trainer(new TrainController(this))
+    , m_batch(new DetectionBatch(this))
 {
     setObjectName(QStringLiteral("detectionDock"));
     m_panel = new DetectionPanel(view, session, m_controller, this);
@@ -44,6 +48,21 @@ DetectionDock::DetectionDock(ImageView* view, AnnotationSession* session, QWidge
                     m_evaluation->setValidation(*validation);
                 Q_EMIT message(tr("Trained model saved to %1 and made active").arg(dir), false);
             });
+    connect(m_batch, &DetectionBatch::progressed, this, [this](double f, const QString& text) {
+        Q_EMIT message(tr("Batch detection %1%: %2").arg(int(f * 100)).arg(text), false);
+    });
+    connect(m_batch, &DetectionBatch::failed, this, [this](const QString& text) { Q_EMIT message(text, true); });
+    connect(m_batch, &DetectionBatch::cancelled, this, [this] { Q_EMIT message(tr("Batch detection cancelled; nothing was stored"), false); });
+    connect(m_batch, &DetectionBatch::finished, this, [this](int stored, const QString& csv) {
+        Q_EMIT message(tr("Batch detection stored %1 ROI(s) marked from-model").arg(stored), false);
+        if (m_session && m_session->hasProject())
+            m_session->setStatusFilter(m_session->statusFilter()); // reload the ROIs on screen
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export batch detections"),
+                                                          QStringLiteral("detections.csv"), tr("CSV (*.csv)"));
+        QFile out(file);
+        if (!file.isEmpty() && out.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            out.write(csv.toUtf8());
+    });
     const QString remembered = QSettings().value(kModelKey).toString();
     if (!remembered.isEmpty() && QDir(remembered).exists(QStringLiteral("manifest.json")))
         m_controller->loadModel(remembered);
@@ -60,6 +79,8 @@ void DetectionDock::addMenuAndToolBar(QMainWindow* window)
     menu->addAction(tr("&Models…"), this, &DetectionDock::showModels);
     menu->addAction(tr("&Train…"), this, &DetectionDock::showTrainDialog);
     menu->addAction(tr("&Evaluation…"), this, &DetectionDock::showEvaluation);
+    menu->addAction(tr("&Batch detect project"), this, &DetectionDock::batchDetect);
+    menu->addAction(tr("Cancel batch detection"), m_batch, &DetectionBatch::cancel);
     menu->addSeparator();
     menu->addAction(toggleViewAction());
     QToolBar* toolbar = window->addToolBar(tr("Detection"));
@@ -107,6 +128,15 @@ void DetectionDock::showEvaluation()
         m_evaluation->setProject(m_session->projectFolder());
     m_evaluation->show();
     m_evaluation->raise();
+}
+
+void DetectionDock::batchDetect()
+{
+    if (!m_session || !m_session->hasProject()) {
+        Q_EMIT message(tr("Open a project first (File → Open Project): batch detection stores its results there."), true);
+        return;
+    }
+    m_batch->start(m_session->projectFolder(), m_controller->modelName(), m_panel->currentMethod());
 }
 
 } // namespace ks::ui

@@ -11,6 +11,7 @@ class QSettings;
 namespace ks::ui {
 
 class AnnotationSession;
+class DetectionBatch;
 class DetectionController;
 class DetectionPanel;
 class EvaluationView;
@@ -31,6 +32,7 @@ public:
     DetectionPanel* panel() const { return m_panel; }
     DetectionController* controller() const { return m_controller; }
     TrainController* trainer() const { return m_trainer; }
+    DetectionBatch* batch() const { return m_batch; }
     /// The project's models folder (empty without a project).
     QString modelsFolder() const;
 
@@ -38,6 +40,8 @@ public Q_SLOTS:
     void showModels();
     void showTrainDialog();
     void showEvaluation();
+    /// Detects on every frame of the open project with the active model (stored as from-model).
+    void batchDetect();
     /// Makes a bundle folder the active model and remembers it.
     void useModel(const QString& bundle);
 
@@ -51,6 +55,7 @@ private:
     AnnotationSession* m_session;
     DetectionController* m_controller;
     TrainController* m_trainer;
+    DetectionBatch* m_batch;
     DetectionPanel* m_panel;
     EvaluationView* m_evaluation = nullptr;
 };

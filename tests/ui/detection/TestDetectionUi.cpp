@@ -5,8 +5,10 @@
 #include "SyntheticScene.h"
 
 #include "detect/DetectorTrainer.h"
+#include "annotation/ProjectStore.h"
 #include "detect/ModelBundle.h"
 #include "models/AnnotationSession.h"
+#include "models/DetectionBatch.h"
 #include "models/DetectionController.h"
 #include "models/TrainController.h"
 #include "widgets/DetectionPanel.h"
@@ -378,6 +380,42 @@ private Q_SLOTS:
         QVERIFY2(list[0].metrics.contains(QStringLiteral("0.875")), qPrintable(list[0].metrics));
         QCOMPARE(list[1].data, QStringLiteral("3 train / 1 validation"));
         QVERIFY2(list[1].featureSets.contains(QStringLiteral("haar")), qPrintable(list[1].featureSets.join(',')));
+    }
+
+    void batchDetectStoresFromModelRois()
+    {
+        const QString project = tmpDir("batch_project");
+        {
+            AnnotationSession session;
+            session.openProject(project, true);
+            for (int i = 0; i < 3; ++i) {
+                const auto scene = detect::test::syntheticScene(600 + i);
+                const QString png = project + QStringLiteral("/scene%1.png").arg(i);
+                QVERIFY(cv::imwrite(png.toStdString(), scene.gray));
+                Image image = imageOf(scene);
+                session.setImage(png, image, 0);
+                QVERIFY(session.currentImageId());
+            }
+        }
+        DetectionBatch batch;
+        QSignalSpy finished(&batch, &DetectionBatch::finished);
+        QSignalSpy failed(&batch, &DetectionBatch::failed);
+        QVERIFY(batch.start(project, m_bundle, Method::Haar));
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 30000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        QCOMPARE(finished.front().at(0).toInt(), 3);
+        QCOMPARE(finished.front().at(1).toString().count('\n'), 4);
+        annotation::ProjectStore store(project.toStdString(), false);
+        const auto rois = store.annotations();
+        QCOMPARE(rois.size(), size_t(3));
+        for (const auto& a : rois)
+            QCOMPARE(a.source, annotation::Source::FromModel);
+        // without a model nothing is stored and the error says what to do
+        QVERIFY(batch.wait(2000));
+        QSignalSpy failed2(&batch, &DetectionBatch::failed);
+        QVERIFY(batch.start(project, QString(), Method::Haar));
+        QVERIFY(failed2.wait(10000));
+        QCOMPARE(store.annotations().size(), size_t(3));
     }
 
     /// Screenshots for the README (only when KS_DETUI_SCREENSHOT names a folder).
