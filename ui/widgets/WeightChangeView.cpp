@@ -3,7 +3,7 @@
 #include "FilterMosaic.h"
 
 #include <QBarCategoryAxis>
-#include <QBarSeries>
+#include <QHorizontalBarSeries>
 #include <QBarSet>
 #include <QChart>
 #include <QChartView>
@@ -60,6 +60,8 @@ WeightChangeView::WeightChangeView(InterpretController* controller, QWidget* par
     auto* scroll = new QScrollArea(splitter);
     scroll->setWidget(mosaics);
     scroll->setWidgetResizable(true);
+    upper->setSizes({560, 440});
+    splitter->setSizes({520, 240});
     main->addWidget(splitter, 1);
     m_status = new QLabel(tr("Open a bundle with NA and PA/FA networks, then Compare with NA"), this);
     m_status->setWordWrap(true);
@@ -128,35 +130,45 @@ void WeightChangeView::rebuildChart()
     m_bars[0].clear();
     m_bars[1].clear();
     const QStringList layers = m_model->layers();
-    chart->setTitle(tr("Filters changed > %1 % per layer").arg(m_threshold->value(), 0, 'f', 0));
+    chart->setTitle(tr("Share of each layer's filters changed > %1 %").arg(m_threshold->value(), 0, 'f', 0));
     if (layers.isEmpty())
         return;
-    auto* series = new QBarSeries;
-    double top = 1;
+    // Horizontal bars: layer names stay readable for SqueezeNet's 26 conv layers; shares make
+    // layers of different widths comparable (the table keeps the counts).
+    auto* series = new QHorizontalBarSeries;
     for (int s = 0; s < 2; ++s) {
         if (!(s == 0 ? m_model->hasPa() : m_model->hasFa()))
             continue;
         auto* set = new QBarSet(s == 0 ? QStringLiteral("PA") : QStringLiteral("FA"));
         for (int l = 0; l < layers.size(); ++l) {
-            const double v = m_model->changed(l, s == 1);
-            *set << v;
-            m_bars[s] << v;
-            top = std::max(top, v);
+            const int filters = m_model->filters(l);
+            m_bars[s] << (filters > 0 ? 100.0 * m_model->changed(l, s == 1) / filters : 0.0);
         }
+        // Horizontal categories run bottom-up: feed them last layer first so conv1 is on top.
+        for (auto it = m_bars[s].crbegin(); it != m_bars[s].crend(); ++it)
+            *set << *it;
         series->append(set);
     }
     chart->addSeries(series);
-    auto* x = new QBarCategoryAxis;
-    x->append(layers);
-    x->setLabelsAngle(layers.size() > 6 ? -60 : 0);
-    chart->addAxis(x, Qt::AlignBottom);
-    series->attachAxis(x);
-    auto* y = new QValueAxis;
-    y->setRange(0, top);
-    y->setLabelFormat(QStringLiteral("%d"));
-    y->setTitleText(tr("filters"));
+    // Network order from the top (see above).
+    auto* y = new QBarCategoryAxis;
+    y->append(QStringList(layers.crbegin(), layers.crend()));
+    QFont small = y->labelsFont();
+    small.setPointSizeF(layers.size() > 12 ? 6.5 : 8.5);
+    y->setLabelsFont(small);
+    y->setTruncateLabels(false);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    // Room for every layer name (they elide otherwise).
+    m_chart->setMinimumHeight(std::min(900, 140 + 13 * static_cast<int>(layers.size())));
     chart->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
+    auto* x = new QValueAxis;
+    x->setRange(0, 100);
+    x->setLabelFormat(QStringLiteral("%d %%"));
+    x->setTitleText(tr("filters changed"));
+    chart->addAxis(x, Qt::AlignBottom);
+    series->attachAxis(x);
 }
 
 } // namespace ks::ui

@@ -14,7 +14,6 @@ class QPushButton;
 class QTableView;
 
 class QChartView;
-class QBarSeries;
 
 namespace ks::ui {
 
@@ -34,7 +33,8 @@ public:
     void setThresholdPercent(double percent);
     /// Shows a result (as computed by the controller).
     void setResult(const WeightChangeResult& result);
-    /// Bar values of the chart: per layer, PA (set 0) or FA (set 1) counts; empty when missing.
+    /// Bar values of the chart: per layer, the percentage of its filters changed above the
+    /// threshold for PA (set 0) or FA (set 1); empty when that network is missing.
     QList<double> barValues(int set) const;
     FilterMosaic* mosaicBefore() const { return m_before; }
     FilterMosaic* mosaicAfter() const { return m_after; }

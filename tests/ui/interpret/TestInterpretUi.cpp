@@ -275,8 +275,8 @@ private Q_SLOTS:
                 QCOMPARE(m->changed(l, true), fa2.layers[l].changed);
                 QCOMPARE(m->index(l, WeightChangeModel::PaColumn).data().toInt(), pa2.layers[l].changed);
                 QCOMPARE(m->index(l, WeightChangeModel::FaColumn).data().toInt(), fa2.layers[l].changed);
-                QCOMPARE(view.barValues(0).at(l), double(pa2.layers[l].changed));
-                QCOMPARE(view.barValues(1).at(l), double(fa2.layers[l].changed));
+                QCOMPARE(view.barValues(0).at(l), 100.0 * pa2.layers[l].changed / pa2.layers[l].filters);
+                QCOMPARE(view.barValues(1).at(l), 100.0 * fa2.layers[l].changed / fa2.layers[l].filters);
                 paTotal += pa2.layers[l].changed;
                 faTotal += fa2.layers[l].changed;
             }
@@ -320,6 +320,12 @@ private Q_SLOTS:
         QCOMPARE(view.mosaicAfter()->image().size(), view.mosaicBefore()->image().size());
         QVERIFY(view.mosaicBefore()->image() != view.mosaicAfter()->image());
         QCOMPARE(view.mosaicBefore()->image(), FilterMosaic::render(conv1, 4));
+        if (const char* shot = std::getenv("KS_INTERPRET_SCREENSHOT")) {
+            view.resize(1100, 760);
+            view.show();
+            QTest::qWait(200);
+            QVERIFY(view.grab().save(QString::fromLocal8Bit(shot).replace(QStringLiteral(".png"), QStringLiteral("-weights.png"))));
+        }
     }
 
     void kernelImageShowsTheWeights()
