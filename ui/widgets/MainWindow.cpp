@@ -174,7 +174,8 @@ void MainWindow::createNetworkMenu()
     });
     network->addSeparator();
     network->addAction(tr("Write &Report…"), this, [this] {
-        auto* dialog = new ReportDialog(m_interpret, this);
+        // Its own worker thread: a long report does not supersede the viewer's work.
+        auto* dialog = new ReportDialog(nullptr, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->setStudy(m_openedPath);
         dialog->show();
