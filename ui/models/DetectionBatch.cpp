@@ -38,7 +38,7 @@ bool DetectionBatch::wait(int ms)
 
 bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, detect::Method method)
 {
-    if (m_thread) {
+    if (isRunning()) {
         Q_EMIT failed(tr("A batch detection is in progress. Wait for it or cancel it."));
         return false;
     }
@@ -102,6 +102,15 @@ bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, 
     });
     m_thread->start(QThread::LowPriority);
     return true;
+}
+
+} // namespace ks::ui
+
+namespace ks::ui {
+
+bool DetectionBatch::isRunning() const
+{
+    return m_thread != nullptr && !m_thread->isFinished();
 }
 
 } // namespace ks::ui

@@ -25,7 +25,7 @@ public:
     /// Detects with `method` of the bundle on every registered frame of the project.
     /// \return false (with failed()) when a run is in progress
     bool start(const QString& projectFolder, const QString& bundle, detect::Method method);
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const;
     bool wait(int ms);
 
 public Q_SLOTS:

@@ -32,7 +32,7 @@ TrainController::~TrainController()
 
 bool TrainController::start(TrainRequest request)
 {
-    if (m_thread) {
+    if (isRunning()) {
         Q_EMIT failed(tr("A training run is in progress. Wait for it or cancel it."));
         return false;
     }
@@ -125,6 +125,15 @@ void TrainController::run(TrainRequest request)
         std::error_code ec;
         fs::remove_all(temporary, ec);
     }
+}
+
+} // namespace ks::ui
+
+namespace ks::ui {
+
+bool TrainController::isRunning() const
+{
+    return m_thread != nullptr && !m_thread->isFinished();
 }
 
 } // namespace ks::ui

@@ -40,7 +40,7 @@ public:
 
     /// Starts a run. \return false (with failed()) when one is running already.
     bool start(TrainRequest request);
-    bool isRunning() const { return m_thread != nullptr; }
+    bool isRunning() const;
     /// Blocks until the thread has ended (tests, shutdown); false on timeout.
     bool wait(int ms);
 
