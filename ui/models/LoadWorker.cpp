@@ -12,6 +12,8 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 
+#include <filesystem>
+
 namespace ks::ui {
 
 namespace {
@@ -70,7 +72,9 @@ LoadFunctions LoadFunctions::defaults()
     };
     f.ensureDemo = [](const std::string& folder, ks::Progress& progress) -> std::string {
 #if KS_HAVE_KS_PHANTOM
-        return ks::phantom::DemoStudy::ensure(folder, progress);
+        // The study plus its annotation project holding the ground truth (never replaced).
+        const std::string project = ks::phantom::DemoStudy::ensureProject(folder, progress);
+        return std::filesystem::path(project).parent_path().string();
 #else
         (void)folder; (void)progress;
         throw ks::Error("This build cannot generate the demo study", "Rebuild KidneyScope with the ks_phantom library",

@@ -21,6 +21,7 @@
 #include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
@@ -424,6 +425,9 @@ void MainWindow::onScanFinished(const QString& path, const ks::dicom::StudyTree&
         message += QStringLiteral(" — ") + QString::fromStdString(tree.problems.front());
     showMessage(message, m_browser->model()->instanceCount() == 0);
     Q_EMIT studyOpened(path);
+    // The demo study comes with its ground-truth project: open it so the boxes show at once.
+    if (QDir(path) == QDir(demoFolder()) && QFileInfo::exists(path + QStringLiteral("/project/project.sqlite")))
+        m_annotations->openProject(path + QStringLiteral("/project"), false);
     if (m_browser->model()->instanceCount() == 0) {
         showNoImage(tr("Nothing to show in %1: no DICOM or image files were found.").arg(path));
         return;
