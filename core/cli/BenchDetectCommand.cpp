@@ -86,7 +86,7 @@ std::vector<Box> sweep(int width, int height, int wanted)
 
 std::string fmt(const char* format, double v)
 {
-    char text[64];
+    char text[256]; // formats here hold a sentence around one number
     std::snprintf(text, sizeof text, format, v);
     return text;
 }
