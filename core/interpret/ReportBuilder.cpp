@@ -180,9 +180,10 @@ ReportData ReportBuilder::build(const ReportOptions& o, ReportSummary* summary, 
             WeightChangeTable t = WeightChange::compare(base, LayerResponses::weightSet(*m.model),
                                                         na->model->convLayerNames(), o.changeThreshold);
             const LayerChange* most = nullptr;
+            // By median relative change: robust to single filters that were all-zero in NA
+            // (their change is infinite) and informative when no filter passes the threshold.
             for (const auto& lc : t.layers)
-                if (!most || double(lc.changed) / std::max(1, lc.filters) > double(most->changed) / std::max(1, most->filters)
-                    || (lc.changed * most->filters == most->changed * lc.filters && lc.median > most->median))
+                if (!most || lc.median > most->median || (lc.median == most->median && lc.changed > most->changed))
                     most = &lc;
             std::string counts;
             for (const auto& lc : t.layers)
@@ -191,7 +192,7 @@ ReportData ReportBuilder::build(const ReportOptions& o, ReportSummary* summary, 
                 sum.lines.push_back("Table 2 " + m.label + " vs NA: filters changed > " + fmt(100 * o.changeThreshold, 0)
                                     + " %: " + counts + "; most changed layer " + most->layer + " ("
                                     + std::to_string(most->changed) + "/" + std::to_string(most->filters)
-                                    + ", median change " + fmt(100 * most->median, 1) + " %)");
+                                    + " over the threshold, median change " + fmt(100 * most->median, 1) + " %)");
             d.table2.push_back({m.label + " vs " + na->label, std::move(t)});
         }
     } else if (!models.empty()) {
