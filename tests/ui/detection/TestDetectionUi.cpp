@@ -3,6 +3,7 @@
 // accepting adds an undoable from-model ROI, and training can be cancelled without blocking.
 
 #include "SyntheticScene.h"
+#include "phantom/PhantomGenerator.h"
 
 #include "detect/DetectorTrainer.h"
 #include "annotation/ProjectStore.h"
@@ -40,6 +41,9 @@ using ks::detect::Method;
 namespace fs = std::filesystem;
 
 namespace {
+/// The unseen phantom image of detectOnPhantomImageHasDiceAboveThreshold (seed 20161).
+constexpr int kPhantomTestIndex = 12;
+
 QString tmpDir(const QString& name)
 {
     const char* env = std::getenv("KS_TEST_TMP");
@@ -140,6 +144,56 @@ private Q_SLOTS:
         // calibrated scene: length × width in mm and the Dice are in the readout
         QVERIFY2(r->panel->resultText().contains(QStringLiteral(" mm")), qPrintable(r->panel->resultText()));
         QVERIFY(r->panel->resultText().contains(QStringLiteral("Dice %1").arg(*dice, 0, 'f', 3)));
+    }
+
+    /// Issue 6's acceptance case on the kidney phantom: a Haar model trained in the test on a few
+    /// phantom images (easy preset, 400×300) detects the kidney on an unseen one through the GUI.
+    void detectOnPhantomImageHasDiceAboveThreshold()
+    {
+        auto params = phantom::PhantomParams::fromPreset("easy");
+        params.width = 400;
+        params.height = 300;
+        const phantom::PhantomGenerator gen(20161, params);
+        auto frameOf = [&](int index, Image* image) {
+            auto p = gen.generate(index);
+            detect::AnnotatedFrame f;
+            f.name = "phantom" + std::to_string(index);
+            f.patientId = phantom::PhantomGenerator::patientId(index);
+            f.gray = p.image.gray8(0);
+            f.calibration = p.image.calibration;
+            f.truth = p.truth.box;
+            if (image)
+                *image = p.image;
+            return f;
+        };
+        std::vector<detect::AnnotatedFrame> train;
+        for (int i = 0; i < 10; ++i)
+            train.push_back(frameOf(i, nullptr));
+        auto config = tinyConfig();
+        config.candidates.targetCount = 800;
+        config.haarCount = 800;
+        const QString bundle = tmpDir("phantom_bundle");
+        auto detector = detect::DetectorTrainer::train(train, config);
+        detect::ModelBundle::save(detector, bundle.toStdString());
+
+        Image unseen;
+        const auto truth = frameOf(kPhantomTestIndex, &unseen);
+        ImageView view;
+        view.resize(640, 480);
+        DetectionController controller;
+        DetectionPanel panel(&view, nullptr, &controller);
+        QSignalSpy loaded(&controller, &DetectionController::modelChanged);
+        controller.loadModel(bundle);
+        QVERIFY(loaded.wait(10000));
+        view.setImage(unseen);
+        panel.setGroundTruth(*truth.truth);
+        QSignalSpy shown(&panel, &DetectionPanel::detectionShown);
+        panel.detectAction()->trigger();
+        QVERIFY(shown.wait(30000));
+        const auto dice = panel.currentDice();
+        QVERIFY(dice.has_value());
+        QVERIFY2(*dice > 0.8, qPrintable(panel.resultText()));
+        QVERIFY(panel.resultText().contains(QStringLiteral(" mm")));
     }
 
     void overlaysToggleIndependently()
