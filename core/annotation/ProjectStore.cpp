@@ -269,47 +269,7 @@ Annotation ProjectStore::normalised(const Annotation& in) const
 
 void ProjectStore::writeAnnotation(const Annotation& a, bool insert, bool explicitId)
 {
-    const ImageRecord im = requireImage(a.imageId);
-    std::optional<double> xMm, yMm, wMm, hMm, lengthMm, widthMm;
-    if (im.isCalibrated()) {
-        const double sx = im.mmPerPixelX, sy = im.mmPerPixelY;
-        xMm = a.box.x * sx;
-        yMm = a.box.y * sy;
-        wMm = a.box.width * sx;
-        hMm = a.box.height * sy;
-        if (a.rotated) {
-            const double t = a.rotated->angleDeg * M_PI / 180.0;
-            lengthMm = a.rotated->length * std::hypot(std::cos(t) * sx, std::sin(t) * sy);
-            widthMm = a.rotated->width * std::hypot(std::sin(t) * sx, std::cos(t) * sy);
-        } else {
-            lengthMm = wMm;
-            widthMm = hMm;
-        }
-    }
-    const std::string sql = insert
-        ? std::string("INSERT INTO annotations(image_id, label, x, y, w, h, x_mm, y_mm, w_mm, h_mm, rot_cx, rot_cy, "
-                      "rot_length, rot_width, rot_angle_deg, length_mm, width_mm, author, status, reviewer, "
-                      "review_comment, source, created_at, modified_at") + (explicitId ? ", id" : "") +
-              ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-              "?20, ?21, ?22, ?23, ?24" + (explicitId ? ", ?25" : "") + ")"
-        : "UPDATE annotations SET image_id = ?1, label = ?2, x = ?3, y = ?4, w = ?5, h = ?6, x_mm = ?7, y_mm = ?8, "
-          "w_mm = ?9, h_mm = ?10, rot_cx = ?11, rot_cy = ?12, rot_length = ?13, rot_width = ?14, "
-          "rot_angle_deg = ?15, length_mm = ?16, width_mm = ?17, author = ?18, status = ?19, reviewer = ?20, "
-          "review_comment = ?21, source = ?22, created_at = ?23, modified_at = ?24 WHERE id = ?25";
-    Statement s(*m_db, sql);
-    s.bind(1, a.imageId).bind(2, a.label).bind(3, a.box.x).bind(4, a.box.y).bind(5, a.box.width)
-        .bind(6, a.box.height).bind(7, xMm).bind(8, yMm).bind(9, wMm).bind(10, hMm);
-    if (a.rotated)
-        s.bind(11, a.rotated->centerX).bind(12, a.rotated->centerY).bind(13, a.rotated->length)
-            .bind(14, a.rotated->width).bind(15, a.rotated->angleDeg);
-    else
-        s.bindNull(11).bindNull(12).bindNull(13).bindNull(14).bindNull(15);
-    s.bind(16, lengthMm).bind(17, widthMm).bind(18, a.author).bind(19, statusName(a.status))
-        .bind(20, a.reviewer).bind(21, a.reviewComment).bind(22, sourceName(a.source))
-        .bind(23, a.createdAt).bind(24, a.modifiedAt);
-    if (!insert || explicitId)
-        s.bind(25, a.id);
-    s.run("saving the annotation");
+    StoreRows::writeAnnotation(*m_db, a, requireImage(a.imageId), insert, explicitId);
 }
 
 void ProjectStore::audit(const std::string& action, long long annotationId, const std::string& before,
