@@ -1,5 +1,6 @@
 // The report from a real (Haar-only, tiny) detector bundle and a study on disk: Table 1 and the
 // per-image Dice come from an evaluation of the bundle; the configuration names the data.
+#include "SyntheticScene.h"
 #include "interpret/ReportBuilder.h"
 
 #include "annotation/CocoDataset.h"
@@ -15,35 +16,17 @@
 #include <QtTest>
 
 #include <filesystem>
-#include <random>
 
 using namespace ks;
 namespace fs = std::filesystem;
 
 namespace {
 
-/// A speckled scene with one bright elliptical organ (dark sinus), box = its extent.
+/// The detector tests' synthetic scene, named as a PNG file (the report lists it by file name).
 detect::AnnotatedFrame scene(unsigned seed)
 {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> u(0, 1);
-    const cv::Size size(240, 180);
-    const double a = 40 + 20 * u(rng), b = 20 + 10 * u(rng);
-    const double cx = a + 8 + (size.width - 2 * a - 16) * u(rng), cy = b + 8 + (size.height - 2 * b - 16) * u(rng);
-    cv::Mat img(size, CV_32F, cv::Scalar(55));
-    cv::ellipse(img, cv::Point2d(cx, cy), cv::Size2d(a, b), 0, 0, 360, cv::Scalar(135), cv::FILLED, cv::LINE_AA);
-    cv::ellipse(img, cv::Point2d(cx, cy), cv::Size2d(a * 0.5, b * 0.4), 0, 0, 360, cv::Scalar(70), cv::FILLED, cv::LINE_AA);
-    cv::GaussianBlur(img, img, cv::Size(0, 0), 1.5);
-    cv::Mat noise(size, CV_32F);
-    cv::theRNG().state = seed * 2654435761u + 1;
-    cv::randn(noise, 0, 1);
-    cv::GaussianBlur(noise, noise, cv::Size(0, 0), 1.0);
-    img = img.mul(1.0 + 0.35 * noise);
-    detect::AnnotatedFrame f;
-    img.convertTo(f.gray, CV_8U);
-    f.name = "scene" + std::to_string(seed) + ".png";
-    f.calibration = Calibration::user(0.8);
-    f.truth = Box{cx - a, cy - b, 2 * a, 2 * b};
+    detect::AnnotatedFrame f = detect::test::syntheticScene(seed);
+    f.name += ".png";
     return f;
 }
 

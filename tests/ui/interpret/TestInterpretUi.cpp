@@ -3,6 +3,7 @@
 // the counts WeightChange computes, the report action writes HTML and a PDF, cancel works.
 // Set KS_INTERPRET_SCREENSHOT=file.png to save the response viewer as shown.
 
+#include "SyntheticScene.h"
 #include "annotation/CocoDataset.h"
 #include "dicom/ImageLoader.h"
 #include "detect/DetectorTrainer.h"
@@ -33,7 +34,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <filesystem>
-#include <random>
 #include <set>
 
 using namespace ks;
@@ -42,28 +42,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// A speckled scene with one bright elliptical organ (dark sinus), box = its extent.
+/// The detector tests' synthetic scene, named as a PNG file (the report lists it by file name).
 detect::AnnotatedFrame scene(unsigned seed)
 {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<double> u(0, 1);
-    const cv::Size size(240, 180);
-    const double a = 40 + 20 * u(rng), b = 20 + 10 * u(rng);
-    const double cx = a + 8 + (size.width - 2 * a - 16) * u(rng), cy = b + 8 + (size.height - 2 * b - 16) * u(rng);
-    cv::Mat img(size, CV_32F, cv::Scalar(55));
-    cv::ellipse(img, cv::Point2d(cx, cy), cv::Size2d(a, b), 0, 0, 360, cv::Scalar(135), cv::FILLED, cv::LINE_AA);
-    cv::ellipse(img, cv::Point2d(cx, cy), cv::Size2d(a * 0.5, b * 0.4), 0, 0, 360, cv::Scalar(70), cv::FILLED, cv::LINE_AA);
-    cv::GaussianBlur(img, img, cv::Size(0, 0), 1.5);
-    cv::Mat noise(size, CV_32F);
-    cv::theRNG().state = seed * 2654435761u + 1;
-    cv::randn(noise, 0, 1);
-    cv::GaussianBlur(noise, noise, cv::Size(0, 0), 1.0);
-    img = img.mul(1.0 + 0.35 * noise);
-    detect::AnnotatedFrame f;
-    img.convertTo(f.gray, CV_8U);
-    f.name = "scene" + std::to_string(seed) + ".png";
-    f.calibration = Calibration::user(0.8);
-    f.truth = Box{cx - a, cy - b, 2 * a, 2 * b};
+    detect::AnnotatedFrame f = detect::test::syntheticScene(seed);
+    f.name += ".png";
     return f;
 }
 
