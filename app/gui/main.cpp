@@ -6,6 +6,9 @@
 ///   kidneyscope --screenshot FILE ...  save the main window as PNG once the image shows, then quit
 ///   kidneyscope --bench-render [N]     print ms/frame of the display path on 800×600 frames
 
+#ifdef KS_HAVE_CNN
+#include "cnn/BlasTuning.h"
+#endif
 #include "widgets/MainWindow.h"
 #include "widgets/RenderBenchmark.h"
 
@@ -18,6 +21,9 @@
 
 int main(int argc, char* argv[])
 {
+#ifdef KS_HAVE_CNN
+    ks::cnn::BlasTuning::reexecIfGeneric(argc, argv); // before any thread exists
+#endif
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("KidneyScope"));
     QApplication::setApplicationName(QStringLiteral("KidneyScope"));

@@ -183,10 +183,12 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
         hybridTotal.push_back(since(whole));
         hybridCpu.push_back(cpuNow() - cpu0);
     }
-    // Cascade: only the Haar-GBM's top candidates go to the CNN (the others keep the Haar
-    // likelihood alone, which cannot beat the top ones' average in practice).
+    // Cascade (the product's hybrid): only the Haar-GBM's top candidates go through the CNN, with
+    // the paper's per-patch features (the others keep half their Haar likelihood and cannot win).
+    cnn::CnnFeatureExtractor perPatch(model, cnn::FeaturePath::PerPatch);
+    perPatch.extract(frame, {boxes.front()}); // warm-up
     std::vector<double> cascadeTotal, cascadeCpu;
-    const int top = std::min<int>(args.integer("cascade-top", 200), static_cast<int>(boxes.size()));
+    const int top = std::min<int>(args.integer("cascade-top", 48), static_cast<int>(boxes.size()));
     for (int r = 0; r < repeats && top > 0; ++r) {
         const auto whole = Clock::now();
         const double cpu0 = cpuNow();
@@ -198,7 +200,7 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
                           [&](size_t a, size_t b) { return pHaar[a] > pHaar[b]; });
         std::vector<Box> chosen;
         for (int i = 0; i < top; ++i) chosen.push_back(boxes[order[i]]);
-        const auto pCnn = cnnGbm.predict(fast.extract(frame, chosen));
+        const auto pCnn = cnnGbm.predict(perPatch.extract(frame, chosen)); // timing only: any 4096-d GBM
         size_t best = 0;
         for (int i = 0; i < top; ++i)
             if (pHaar[order[i]] + pCnn[i] > pHaar[order[best]] + pCnn[best]) best = static_cast<size_t>(i);
@@ -213,8 +215,6 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
     const int n = std::min<int>(subset, static_cast<int>(boxes.size()));
     for (int i = 0; i < n; ++i)
         some.push_back(boxes[static_cast<size_t>(i) * boxes.size() / n]);
-    cnn::CnnFeatureExtractor perPatch(model, cnn::FeaturePath::PerPatch);
-    perPatch.extract(frame, {some.front()}); // warm-up
     const double perPatchCpu0 = cpuNow();
     const cv::Mat perPatchFeatures = perPatch.extract(frame, some);
     const double perPatchCpu = cpuNow() - perPatchCpu0;
@@ -230,7 +230,7 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
     const double perPatchHybrid = haarT + haarGbmT + perPatchCnn + cnnGbmT;
     const double fastHybrid = median(hybridTotal);
     auto row = [&](const std::string& stage, double seconds, const std::string& note = {}) {
-        io.out << "  " << stage << std::string(std::max<size_t>(1, 44 - stage.size()), ' ') << fmt("%9.3f s", seconds)
+        io.out << "  " << stage << std::string(stage.size() < 44 ? 44 - stage.size() : 1, ' ') << fmt("%9.3f s", seconds)
                << (note.empty() ? "" : "   " + note) << "\n";
     };
     io.out << "Haar + GBM:\n";
@@ -262,11 +262,17 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
     row("fast path (measured end to end)", fastHybrid,
         fmt("(CPU time %.3f s: on an idle machine wall ≈ CPU / threads)", median(hybridCpu)));
     if (!cascadeTotal.empty())
-        row("fast path, CNN on the Haar top " + std::to_string(top) + " only", median(cascadeTotal),
+        row("cascade: per-patch CNN on the Haar top " + std::to_string(top) + " only", median(cascadeTotal),
             fmt("(CPU time %.3f s)", median(cascadeCpu)));
-    io.out << "  speed-up of the fast path: " << fmt("%.1f", perPatchHybrid / fastHybrid) << "× (CNN features alone "
-           << fmt("%.1f", perPatchCnn / ft.total) << "×); goal: hybrid < 1 s on 2 cores, ≥ 20× — "
-           << (fastHybrid < 1.0 && perPatchHybrid / fastHybrid >= 20 ? "met" : "not met") << " here\n";
+    io.out << "  speed-up of the RoI-pooled fast path: " << fmt("%.1f", perPatchHybrid / fastHybrid)
+           << "× (CNN features alone " << fmt("%.1f", perPatchCnn / ft.total) << "×)\n";
+    if (!cascadeTotal.empty()) {
+        const double cascade = median(cascadeTotal);
+        io.out << "  speed-up of the cascade (the product's hybrid): " << fmt("%.1f", perPatchHybrid / cascade)
+               << "×; goal: hybrid < 1 s on 2 cores, ≥ 20× — "
+               << (cascade < 1.0 && perPatchHybrid / cascade >= 20 ? "met" : "not met")
+               << " here (its Dice against the per-patch path: kidneyscope-cli bench-hybrid)\n";
+    }
     return 0;
 }
 

@@ -24,6 +24,8 @@ const std::vector<Command>& commandTable()
         {"bench-detect", "bench-detect [--backbone caffenet|squeezenet] [--caffe PROTOTXT CAFFEMODEL]",
          "detection timing per stage",
          benchDetectCommand},
+        {"bench-hybrid", "bench-hybrid --model MODEL_DIR --study COCO.json [--hybrid-top K] [--fast-full]",
+         "hybrid Dice and time: per-patch path vs cascade", benchHybridCommand},
         {"report", "report --model MODEL_DIR --study DIR --out FILE.html", "interpretability report",
          reportCommand},
     };

@@ -31,7 +31,7 @@ std::string transferText(const detect::Detector& d, detect::Method m)
 int detectCommand(const std::vector<std::string>& argv, Io io)
 {
     const Args a(argv, {{"model", 1}, {"method", 1}, {"json", 0}, {"frame", 1}, {"pixel-size", 1}, {"map", 1},
-                        {"quiet", 0}});
+                        {"quiet", 0}, {"hybrid-top", 1}});
     if (a.positional().size() != 1)
         throw Error("Give exactly one image", "Usage: detect --model MODEL_DIR IMAGE [--method haar] [--json]");
     const auto t0 = std::chrono::steady_clock::now();
@@ -50,12 +50,23 @@ int detectCommand(const std::vector<std::string>& argv, Io io)
     const int frame = a.integer("frame", 0);
     const cv::Mat gray = img.gray8(frame);
     const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (a.has("hybrid-top")) {
+        detect::HybridConfig h;
+        h.cnnTop = a.integer("hybrid-top", h.cnnTop);
+        if (h.cnnTop < 0)
+            throw Error("--hybrid-top must be 0 (all candidates) or more");
+        bundle.detector.setHybridConfig(h);
+    }
+    const auto scoreStart = std::chrono::steady_clock::now();
     const auto boxes = bundle.detector.candidates(gray, img.calibration);
-    const auto d = bundle.detector.detect(method, gray, img.calibration, progress);
+    if (boxes.empty())
+        throw Error("The image yields no candidate boxes", "Check its calibration and the model's preset sizes");
+    const auto scores = bundle.detector.scoreMethods(gray, boxes, {method}, progress).at(method);
+    detect::Detection d = detect::Detector::choose(boxes, scores);
+    d.method = detect::methodName(method);
+    d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - scoreStart).count();
     progress.finish();
     if (a.has("map")) {
-        const auto scores = detect::Detector::combine(
-            method, bundle.detector.scoreSets(gray, boxes, detect::featureSetsOf(method)));
         cv::Mat map = detect::Detector::likelihoodMap(gray.size(), boxes, scores);
         cv::Mat map8;
         map.convertTo(map8, CV_8U, 255.0);

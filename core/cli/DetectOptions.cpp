@@ -10,7 +10,7 @@ std::map<std::string, int> trainOptionArity()
 {
     return {{"preset", 1},  {"methods", 1},    {"caffe", 2},  {"backbone", 1}, {"candidates", 1}, {"haar", 1},
             {"seed", 1},    {"negatives", 1},  {"rounds", 1}, {"epochs", 1},   {"lr", 1},         {"per-patch", 0},
-            {"category", 1}, {"quiet", 0}};
+            {"category", 1}, {"quiet", 0}, {"hybrid-top", 1}, {"patch-positives", 1}};
 }
 
 const char* trainOptionHelp()
@@ -25,6 +25,10 @@ const char* trainOptionHelp()
            "  --rounds N             boosting rounds (default 200, as the paper)\n"
            "  --epochs N --lr X      CNN fine-tuning (defaults 5, 0.001)\n"
            "  --per-patch            CNN features per warped patch as the paper (slow) instead of the fast path\n"
+           "  --hybrid-top N         hybrid: only the Haar-GBM's top N candidates go through the CNN\n"
+           "                         (per-patch features; default 48, 0 = all)\n"
+           "  --patch-positives N    per image, fine-tuning and per-patch features use up to N positives\n"
+           "                         and 3× as many negatives (default 16, 0 = all labels)\n"
            "  --seed S               seed of labels, boosting and CNN (default: fixed)\n"
            "  --category NAME        annotation category to use (default: each image's first)\n"
            "  --quiet                no progress bar\n";
@@ -68,6 +72,12 @@ detect::TrainConfig trainConfigFrom(const Args& a, const std::string& defaultMet
     c.cnn.epochs = a.integer("epochs", c.cnn.epochs);
     c.cnn.learningRate = a.number("lr", c.cnn.learningRate);
     c.cnn.fastPath = !a.has("per-patch");
+    c.hybrid.cnnTop = a.integer("hybrid-top", c.hybrid.cnnTop);
+    if (c.hybrid.cnnTop < 0)
+        throw Error("--hybrid-top must be 0 (all candidates) or more");
+    c.cnn.patchPositives = a.integer("patch-positives", c.cnn.patchPositives);
+    if (c.cnn.patchPositives < 0)
+        throw Error("--patch-positives must be 0 (all labels) or more");
     return c;
 }
 

@@ -191,22 +191,28 @@ FineTuneResult FineTuner::run(CnnModel& model, const std::vector<LabelledPatch>&
                 progress.step((epoch - 1 + double(b) / train.size()) / m_options.epochs,
                               "Fine-tuning (" + modeName + ") epoch " + std::to_string(epoch) + "/" +
                                   std::to_string(m_options.epochs));
-                std::vector<cv::Mat> batch;
-                std::vector<bool> flips;
-                std::vector<int64_t> y;
-                for (size_t i = b; i < end; ++i) {
-                    batch.push_back(warped[train[i]]);
-                    y.push_back(labels[train[i]]);
-                    flips.push_back(m_options.augmentFlip && (rng() & 1));
-                }
-                auto target = torch::tensor(y, torch::kInt64);
+                // One SGD step per batch; the batch's gradient is summed over micro-batches (the
+                // same gradient as one pass, with a fraction of the activation memory).
                 optimizer.zero_grad();
-                auto logits = net.head(net.forwardTo(patchesToTensor(batch, 227, flips), featureBlob));
-                auto loss = torch::nn::functional::cross_entropy(logits, target);
-                loss.backward();
+                const size_t micro = static_cast<size_t>(std::max(1, m_options.microBatch));
+                for (size_t m = b; m < end; m += micro) {
+                    const size_t mEnd = std::min(end, m + micro);
+                    std::vector<cv::Mat> batch;
+                    std::vector<bool> flips;
+                    std::vector<int64_t> y;
+                    for (size_t i = m; i < mEnd; ++i) {
+                        batch.push_back(warped[train[i]]);
+                        y.push_back(labels[train[i]]);
+                        flips.push_back(m_options.augmentFlip && (rng() & 1));
+                    }
+                    auto target = torch::tensor(y, torch::kInt64);
+                    auto logits = net.head(net.forwardTo(patchesToTensor(batch, 227, flips), featureBlob));
+                    auto loss = torch::nn::functional::cross_entropy(logits, target);
+                    (loss * (static_cast<double>(y.size()) / static_cast<double>(end - b))).backward();
+                    lossSum += loss.item<double>() * y.size();
+                    correct += (logits.argmax(1) == target).sum().item<double>();
+                }
                 optimizer.step();
-                lossSum += loss.item<double>() * y.size();
-                correct += (logits.argmax(1) == target).sum().item<double>();
             }
             EpochStats stats;
             stats.epoch = epoch;

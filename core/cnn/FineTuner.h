@@ -34,6 +34,9 @@ struct FineTuneOptions
     double learningRate = 1e-3;
     int epochs = 10;                  ///< upper bound; early stopping may end sooner
     int batchSize = 100;              ///< paper
+    /// Patches per forward/backward pass inside a batch (gradients summed: one SGD step per
+    /// batch as the paper, a quarter of the activation memory at 25).
+    int microBatch = 25;
     double momentum = 0.5;            ///< paper
     double weightDecay = 5e-4;        ///< paper leaves it out: Caffe's reference value
     double validationFraction = 0.2;  ///< held out (stratified by label) for early stopping; 0 = none

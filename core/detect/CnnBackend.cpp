@@ -28,6 +28,7 @@ public:
         return m_extractor.extract(gray8, boxes, progress);
     }
     const cnn::CnnModel& model() const { return *m_model; }
+    const std::shared_ptr<cnn::CnnModel>& sharedModel() const { return m_model; }
 
 private:
     std::shared_ptr<cnn::CnnModel> m_model;
@@ -61,7 +62,7 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, con
     } else {
         std::vector<cnn::LabelledPatch> patches;
         for (size_t i = 0; i < frames.size() && i < labels.size(); ++i)
-            for (const auto& l : labels[i])
+            for (const auto& l : Labeler::thin(labels[i], config.patchPositives, config.patchNegativeRatio))
                 patches.push_back(cnn::LabelledPatch{frames[i].gray, l.box, l.label});
         cnn::FineTuneOptions o;
         o.mode = adaptation;
@@ -82,6 +83,14 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, con
     info.transfer = model->hasImageNetTransfer();
     progress.step(1.0, "CNN " + mode + " ready");
     return std::make_unique<CnnFeatures>(std::move(model), config.fastPath);
+}
+
+std::unique_ptr<FeatureExtractor> CnnBackend::perPatchTwin(const FeatureExtractor& extractor)
+{
+    const auto* f = dynamic_cast<const CnnFeatures*>(&extractor);
+    if (!f)
+        throw Error("Only CNN feature extractors made by the detector have a per-patch twin", {}, Error::Kind::Internal);
+    return std::make_unique<CnnFeatures>(f->sharedModel(), false);
 }
 
 void CnnBackend::save(const FeatureExtractor& extractor, const std::string& path)

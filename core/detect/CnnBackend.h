@@ -27,6 +27,12 @@ struct CnnConfig
     int epochs = 5;
     unsigned seed = 1;
     bool fastPath = true;                ///< conv once per frame + RoI pooling (else per patch, as the paper)
+    /// Per training image, fine-tuning and the per-patch features use at most this many of the
+    /// labelled positives and `patchNegativeRatio` times as many negatives (evenly thinned; the
+    /// fast-path GBM sees all labels). The paper does not say how many patches it used; these
+    /// bound the CPU cost of the per-patch work. 0 = all.
+    int patchPositives = 16;
+    double patchNegativeRatio = 3.0;
     /// Called after each fine-tuning epoch (in the training thread) with the mode ("pa", "fa"),
     /// the 1-based epoch, train loss/accuracy and validation loss/accuracy (NaN without
     /// validation). Optional; not part of the manifest.
@@ -56,6 +62,9 @@ public:
                                                    const std::vector<AnnotatedFrame>& frames,
                                                    const std::vector<std::vector<LabelledBox>>& labels,
                                                    CnnInfo& info, Progress& progress = NullProgress::instance());
+    /// The same network (shared, not copied) with per-patch (paper) features, for an extractor
+    /// made by train() or load().
+    static std::unique_ptr<FeatureExtractor> perPatchTwin(const FeatureExtractor& extractor);
     /// Writes the extractor's network to `path` (an extractor made by train() or load()).
     static void save(const FeatureExtractor& extractor, const std::string& path);
     /// Reads a network written by save(). \throws ks::Error for a missing or damaged file.

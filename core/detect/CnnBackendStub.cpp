@@ -25,6 +25,11 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string&, const Cn
     unavailable();
 }
 
+std::unique_ptr<FeatureExtractor> CnnBackend::perPatchTwin(const FeatureExtractor&)
+{
+    unavailable();
+}
+
 void CnnBackend::save(const FeatureExtractor&, const std::string&)
 {
     unavailable();

@@ -89,6 +89,100 @@ std::vector<float> Detector::combine(Method method, const std::map<std::string, 
     return out;
 }
 
+std::map<Method, std::vector<float>> Detector::scoreMethods(const cv::Mat& gray8, const std::vector<Box>& boxes,
+                                                           const std::vector<Method>& methods, Progress& progress,
+                                                           HybridStats* hybridStats,
+                                                           std::map<std::string, std::vector<float>>* setScores)
+{
+    std::map<std::string, std::vector<float>> own;
+    auto& scores = setScores ? *setScores : own;
+    std::vector<std::string> sets;
+    const bool hybrid = std::find(methods.begin(), methods.end(), Method::Hybrid) != methods.end();
+    if (hybrid)
+        sets.push_back("haar");
+    for (Method m : methods)
+        if (m != Method::Hybrid)
+            for (const auto& s : featureSetsOf(m))
+                if (std::find(sets.begin(), sets.end(), s) == sets.end())
+                    sets.push_back(s);
+    if (hybrid)
+        featureSet("fa"); // an untrained hybrid fails before any work
+    std::vector<std::string> missing;
+    for (const auto& s : sets)
+        if (!scores.count(s) || scores.at(s).size() != boxes.size())
+            missing.push_back(s);
+    const double split = hybrid ? 0.6 : 1.0;
+    SubProgress setProgress(progress, 0.0, split);
+    for (auto& [name, values] : scoreSets(gray8, boxes, missing, setProgress))
+        scores[name] = std::move(values);
+    std::map<Method, std::vector<float>> out;
+    for (Method m : methods) {
+        if (m != Method::Hybrid) {
+            out[m] = combine(m, scores);
+            continue;
+        }
+        SubProgress hybridProgress(progress, split, 1.0);
+        const FeatureSet& fa = featureSet("fa");
+        const auto known = scores.find("fa");
+        if (m_hybrid.cnnTop <= 0 && !fa.hasExact() && known != scores.end() && known->second.size() == boxes.size()) {
+            out[m] = combine(m, scores); // every box's FA score is there already
+            if (hybridStats)
+                *hybridStats = HybridStats{static_cast<int>(boxes.size()), true, !fa.cnn.fastPath};
+            continue;
+        }
+        out[m] = scoreHybrid(gray8, boxes, scores.at("haar"), m_hybrid.cnnTop, false, hybridProgress, hybridStats);
+    }
+    return out;
+}
+
+std::vector<float> Detector::scoreHybrid(const cv::Mat& gray8, const std::vector<Box>& boxes,
+                                         const std::vector<float>& haarScores, int top, bool bound, Progress& progress,
+                                         HybridStats* stats)
+{
+    if (haarScores.size() != boxes.size())
+        throw Error("Hybrid scoring needs one Haar score per box", {}, Error::Kind::Internal);
+    FeatureSet& fa = featureSet("fa");
+    const bool exact = fa.hasExact();
+    FeatureExtractor& extractor = exact ? *fa.exactExtractor : *fa.extractor;
+    const GbmClassifier& gbm = exact ? fa.exactGbm : fa.gbm;
+    std::vector<size_t> order(boxes.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return haarScores[a] > haarScores[b]; });
+    const size_t first = top <= 0 ? boxes.size() : std::min(boxes.size(), static_cast<size_t>(top));
+    std::vector<float> out(boxes.size());
+    for (size_t i = 0; i < boxes.size(); ++i)
+        out[i] = 0.5f * haarScores[i];
+    float best = -1;
+    size_t done = 0;
+    const size_t chunk = 32;
+    while (done < boxes.size()) {
+        if (done >= first) {
+            if (!bound || 0.5f * (haarScores[order[done]] + 1.0f) <= best)
+                break;
+        }
+        const size_t end = done < first ? first : std::min(boxes.size(), done + chunk);
+        std::vector<Box> some;
+        for (size_t k = done; k < end; ++k)
+            some.push_back(boxes[order[k]]);
+        SubProgress sub(progress, static_cast<double>(done) / boxes.size(), static_cast<double>(end) / boxes.size());
+        const auto cnn = gbm.predict(extractor.extract(gray8, some, sub));
+        for (size_t k = done; k < end; ++k) {
+            const size_t i = order[k];
+            out[i] = 0.5f * (haarScores[i] + cnn[k - done]);
+            best = std::max(best, out[i]);
+        }
+        done = end;
+    }
+    if (stats) {
+        stats->cnnBoxes = static_cast<int>(done);
+        stats->exact = done >= boxes.size() || 0.5f * (haarScores[order[done]] + 1.0f) <= best;
+        stats->perPatch = exact || !fa.cnn.fastPath;
+    }
+    progress.step(1.0, "Hybrid scored");
+    return out;
+}
+
 Detection Detector::detect(Method method, const cv::Mat& gray8, const Calibration& calibration, Progress& progress)
 {
     const auto t0 = std::chrono::steady_clock::now();
@@ -99,7 +193,7 @@ Detection Detector::detect(Method method, const cv::Mat& gray8, const Calibratio
         throw Error("The image (" + std::to_string(gray8.cols) + "×" + std::to_string(gray8.rows)
                         + " px) yields no candidate boxes",
                     "Check the image's calibration and the model's preset sizes");
-    const auto scores = combine(method, scoreSets(gray8, boxes, featureSetsOf(method), progress));
+    const auto scores = scoreMethods(gray8, boxes, {method}, progress).at(method);
     Detection d = choose(boxes, scores);
     d.method = methodName(method);
     d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -40,6 +40,31 @@ struct FeatureSet
     std::unique_ptr<FeatureExtractor> extractor;
     GbmClassifier gbm;
     CnnInfo cnn;                                 ///< provenance of a CNN set (empty for haar)
+    /// Optional (CNN sets with fast-path features): the same network's per-patch features (the
+    /// paper's: each box warped to the input size) and a GBM trained on them. The hybrid scores
+    /// its CNN half with these when present.
+    std::unique_ptr<FeatureExtractor> exactExtractor;
+    GbmClassifier exactGbm;
+    bool hasExact() const { return exactExtractor != nullptr && exactGbm.isTrained(); }
+};
+
+/// How the hybrid is scored. Value type.
+struct HybridConfig
+{
+    /// Cascade: only the Haar-GBM's `cnnTop` most likely candidates go through the CNN; the
+    /// others keep half their Haar likelihood (the hybrid's lower bound: they cannot be chosen).
+    /// 0 = every candidate goes through the CNN.
+    int cnnTop = 48;
+};
+
+/// What scoring the hybrid cost and whether its answer is provably the exhaustive one.
+struct HybridStats
+{
+    int cnnBoxes = 0;        ///< candidates that went through the CNN
+    /// True when no candidate left out of the CNN could have beaten the chosen one even with a
+    /// CNN likelihood of 1: (haar + 1) / 2 ≤ the best hybrid likelihood found.
+    bool exact = false;
+    bool perPatch = false;   ///< the CNN half used per-patch (paper) features
 };
 
 /// A trained detector: candidate sizes plus one FeatureSet per trained feature set. Move-only.
@@ -59,6 +84,8 @@ public:
     const SizeModel& sizes() const { return m_sizes; }
     const CandidateConfig& candidateConfig() const { return m_config; }
     void setCandidateConfig(const CandidateConfig& c) { m_config = c; }
+    const HybridConfig& hybridConfig() const { return m_hybrid; }
+    void setHybridConfig(const HybridConfig& c) { m_hybrid = c; }
 
     /// Candidate boxes of a frame (its field of view, sizes converted with its calibration).
     std::vector<Box> candidates(const cv::Mat& gray8, const Calibration& calibration) const;
@@ -69,6 +96,27 @@ public:
                                                         Progress& progress = NullProgress::instance());
     /// Likelihoods of a method from per-set scores (hybrid: the mean of haar and fa).
     static std::vector<float> combine(Method method, const std::map<std::string, std::vector<float>>& setScores);
+
+    /// Likelihoods of every requested method for every box: the single methods from their sets'
+    /// scores (scoreSets), the hybrid through scoreHybrid() with hybridConfig().cnnTop.
+    /// \param setScores optional, in and out: per-set scores on these boxes already computed
+    ///        (not recomputed) and, on return, every set scored on all boxes (haar when the
+    ///        hybrid is asked for).
+    std::map<Method, std::vector<float>> scoreMethods(const cv::Mat& gray8, const std::vector<Box>& boxes,
+                                                      const std::vector<Method>& methods,
+                                                      Progress& progress = NullProgress::instance(),
+                                                      HybridStats* hybridStats = nullptr,
+                                                      std::map<std::string, std::vector<float>>* setScores = nullptr);
+
+    /// The hybrid's likelihood of every box, given the Haar-GBM's: candidates in decreasing Haar
+    /// order go through the FA network (per-patch features when the set has them) in chunks —
+    /// the first `top` of them (top ≤ 0: all). With `bound`, chunks continue until no remaining
+    /// candidate could beat the best one even with a CNN likelihood of 1; the chosen box is then
+    /// exactly the one an exhaustive evaluation would choose, at a fraction of its cost. Boxes
+    /// not evaluated get haar / 2.
+    std::vector<float> scoreHybrid(const cv::Mat& gray8, const std::vector<Box>& boxes,
+                                   const std::vector<float>& haarScores, int top, bool bound,
+                                   Progress& progress = NullProgress::instance(), HybridStats* stats = nullptr);
 
     /// Full detection on one frame. \throws ks::Error when the method was not trained or the
     /// frame yields no candidates (frame smaller than the smallest box).
@@ -86,6 +134,7 @@ public:
 private:
     SizeModel m_sizes;
     CandidateConfig m_config;
+    HybridConfig m_hybrid;
     std::map<std::string, FeatureSet> m_sets;
 };
 

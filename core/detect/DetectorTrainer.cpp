@@ -45,6 +45,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
                     Error::Kind::Unsupported);
 
     Detector detector(SizeModel::learn(config.preset, boxes), config.candidates);
+    detector.setHybridConfig(config.hybrid);
     TrainReport rep;
     rep.frames = static_cast<int>(frames.size());
 
@@ -104,9 +105,29 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
             }
             all.push_back(fs.extractor->extract(frames[i].gray, b, fp));
         }
-        SubProgress boost(stage, featureEnd, 1.0);
+        const bool exactToo = s == "fa" && config.cnn.fastPath
+                              && std::find(config.methods.begin(), config.methods.end(), Method::Hybrid) != config.methods.end();
+        SubProgress boost(stage, featureEnd, exactToo ? 0.93 : 1.0);
         GbmParams gp = config.gbm;
         fs.gbm.train(all, y, gp, boost);
+        if (exactToo) {
+            // The hybrid's CNN half: the paper's per-patch features of a thinned set of the labels.
+            all = cv::Mat();
+            y.clear();
+            fs.exactExtractor = CnnBackend::perPatchTwin(*fs.extractor);
+            for (size_t i = 0; i < frames.size(); ++i) {
+                SubProgress fp(stage, 0.93 + 0.05 * i / frames.size(), 0.93 + 0.05 * (i + 1) / frames.size());
+                fp.step(0, "Per-patch features (" + s + ") of " + frames[i].name);
+                std::vector<Box> b;
+                for (const auto& l : Labeler::thin(labels[i], config.cnn.patchPositives, config.cnn.patchNegativeRatio)) {
+                    b.push_back(l.box);
+                    y.push_back(static_cast<float>(l.label));
+                }
+                all.push_back(fs.exactExtractor->extract(frames[i].gray, b, fp));
+            }
+            SubProgress exactBoost(stage, 0.98, 1.0);
+            fs.exactGbm.train(all, y, gp, exactBoost);
+        }
         rep.seconds[s] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         detector.addFeatureSet(std::move(fs));
     }

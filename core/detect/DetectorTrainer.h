@@ -30,6 +30,7 @@ struct TrainConfig
     int haarCount = 2000;
     std::vector<Method> methods{Method::Haar};
     CnnConfig cnn;
+    HybridConfig hybrid;
 };
 
 /// Figures of a training run. Value type.

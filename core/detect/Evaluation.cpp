@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -27,17 +28,22 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
         throw Error("The evaluation set is empty", "Give a COCO file with annotated images");
     if (methods.empty())
         throw Error("No method to evaluate", "E.g. --methods haar");
-    std::vector<std::string> sets;
+    std::vector<std::string> sets; // scored on every box: the single methods' sets, and haar for the hybrid
+    const bool hybrid = std::find(methods.begin(), methods.end(), Method::Hybrid) != methods.end();
     for (Method m : methods)
         for (const auto& s : featureSetsOf(m)) {
             if (!detector.hasFeatureSet(s))
                 throw Error("The model was not trained for method '" + methodName(m) + "'",
                             "Train it with --methods including " + methodName(m));
-            if (std::find(sets.begin(), sets.end(), s) == sets.end())
+            const bool needed = m != Method::Hybrid || s == "haar";
+            if (needed && std::find(sets.begin(), sets.end(), s) == sets.end())
                 sets.push_back(s);
         }
     EvaluationResult r;
     r.methods = methods;
+    auto since = [](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    };
     for (size_t i = 0; i < frames.size(); ++i) {
         const AnnotatedFrame& f = frames[i];
         SubProgress sub(progress, static_cast<double>(i) / frames.size(), static_cast<double>(i + 1) / frames.size());
@@ -48,26 +54,40 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
         const auto boxes = detector.candidates(f.gray, f.calibration);
         if (boxes.empty())
             throw Error("Image '" + f.name + "' yields no candidate boxes", "Check its calibration and the preset");
-        const double candSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double candSeconds = since(t0);
+        const double steps = static_cast<double>(sets.size() + (hybrid ? 1 : 0));
         std::map<std::string, std::vector<float>> scores;
         std::map<std::string, double> setSeconds;
         for (size_t k = 0; k < sets.size(); ++k) {
-            SubProgress ss(sub, static_cast<double>(k) / sets.size(), static_cast<double>(k + 1) / sets.size());
+            SubProgress ss(sub, k / steps, (k + 1) / steps);
             t0 = std::chrono::steady_clock::now();
             auto one = detector.scoreSets(f.gray, boxes, {sets[k]}, ss);
             scores[sets[k]] = std::move(one[sets[k]]);
-            setSeconds[sets[k]] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            setSeconds[sets[k]] = since(t0);
         }
         ImageOutcome io;
         io.name = f.name;
         io.truth = *f.truth;
         for (Method m : methods) {
             MethodOutcome mo;
-            mo.detection = Detector::choose(boxes, Detector::combine(m, scores));
+            double seconds = candSeconds;
+            std::vector<float> likelihoods;
+            if (m == Method::Hybrid) {
+                SubProgress hs(sub, (steps - 1) / steps, 1.0);
+                t0 = std::chrono::steady_clock::now();
+                HybridStats stats;
+                likelihoods = detector.scoreMethods(f.gray, boxes, {m}, hs, &stats, &scores).at(m);
+                seconds += since(t0) + setSeconds["haar"];
+                mo.hybridCnnBoxes = stats.cnnBoxes;
+                mo.hybridExact = stats.exact;
+            } else {
+                likelihoods = Detector::combine(m, scores);
+                for (const auto& s : featureSetsOf(m))
+                    seconds += setSeconds[s];
+            }
+            mo.detection = Detector::choose(boxes, likelihoods);
             mo.detection.method = methodName(m);
-            mo.detection.seconds = candSeconds;
-            for (const auto& s : featureSetsOf(m))
-                mo.detection.seconds += setSeconds[s];
+            mo.detection.seconds = seconds;
             mo.dice = dice(mo.detection.box, *f.truth);
             io.methods[m] = mo;
         }
@@ -81,10 +101,13 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
             s.meanSeconds += mo.detection.seconds;
             s.failures += mo.dice < r.failureDice ? 1 : 0;
             s.lowConfidence += mo.detection.lowConfidence ? 1 : 0;
+            s.meanCnnBoxes += mo.hybridCnnBoxes;
+            s.exact += mo.hybridExact ? 1 : 0;
             ++s.n;
         }
         s.meanDice /= s.n;
         s.meanSeconds /= s.n;
+        s.meanCnnBoxes /= s.n;
         r.summary[m] = s;
     }
     progress.step(1.0, "Evaluation done");
@@ -151,6 +174,9 @@ std::string Evaluation::json(const EvaluationResult& r)
         const auto& s = r.summary.at(m);
         methods[methodName(m)] = {{"mean_dice", s.meanDice}, {"failures", s.failures}, {"n", s.n},
                                   {"low_confidence", s.lowConfidence}, {"seconds_per_image", s.meanSeconds}};
+        if (m == Method::Hybrid)
+            methods[methodName(m)]["cascade"] = {{"cnn_candidates_per_image", s.meanCnnBoxes},
+                                                 {"provably_exhaustive_images", s.exact}};
     }
     nlohmann::json per = nlohmann::json::array();
     for (const auto& io : r.images) {

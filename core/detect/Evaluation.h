@@ -20,6 +20,8 @@ struct MethodOutcome
 {
     Detection detection;
     double dice = 0;
+    int hybridCnnBoxes = 0;    ///< hybrid: candidates that went through the CNN (cascade)
+    bool hybridExact = false;  ///< hybrid: provably the answer of an exhaustive evaluation
 };
 
 /// One frame's answers.
@@ -38,6 +40,8 @@ struct MethodSummary
     int lowConfidence = 0;   ///< frames where no candidate was positive
     int n = 0;
     double meanSeconds = 0;  ///< candidates + features + scoring per frame
+    double meanCnnBoxes = 0; ///< hybrid: candidates through the CNN per frame
+    int exact = 0;           ///< hybrid: frames whose answer is provably the exhaustive one
 };
 
 /// Value type.

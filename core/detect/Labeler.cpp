@@ -1,6 +1,7 @@
 #include "Labeler.h"
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace ks::detect {
@@ -34,6 +35,28 @@ std::vector<LabelledBox> Labeler::label(const std::vector<Box>& candidates, cons
     std::vector<LabelledBox> out = pos;
     out.insert(out.end(), near.begin(), near.begin() + static_cast<long>(wantNear));
     out.insert(out.end(), far.begin(), far.begin() + static_cast<long>(wantFar));
+    return out;
+}
+
+std::vector<LabelledBox> Labeler::thin(const std::vector<LabelledBox>& labels, int maxPositives, double negativeRatio)
+{
+    if (maxPositives <= 0)
+        return labels;
+    std::vector<LabelledBox> pos, neg;
+    for (const auto& l : labels)
+        (l.label ? pos : neg).push_back(l);
+    auto spread = [](const std::vector<LabelledBox>& v, size_t n, std::vector<LabelledBox>& out) {
+        if (n >= v.size()) {
+            out.insert(out.end(), v.begin(), v.end());
+            return;
+        }
+        for (size_t k = 0; k < n; ++k)
+            out.push_back(v[k * v.size() / n]);
+    };
+    std::vector<LabelledBox> out;
+    spread(pos, static_cast<size_t>(maxPositives), out);
+    const size_t kept = out.size();
+    spread(neg, static_cast<size_t>(std::lround(std::max(0.0, negativeRatio) * static_cast<double>(kept))), out);
     return out;
 }
 

@@ -36,6 +36,11 @@ public:
     /// positive, so that every annotated frame teaches the target.
     static std::vector<LabelledBox> label(const std::vector<Box>& candidates, const Box& truth,
                                           const LabelConfig& config, unsigned frameIndex = 0);
+
+    /// At most `maxPositives` of the positives and round(negativeRatio × kept positives) of the
+    /// negatives, each evenly spread over its own list (order kept; near misses and far
+    /// negatives keep their shares). maxPositives ≤ 0 returns `labels` unchanged.
+    static std::vector<LabelledBox> thin(const std::vector<LabelledBox>& labels, int maxPositives, double negativeRatio);
 };
 
 } // namespace ks::detect

@@ -73,6 +73,7 @@ void ModelBundle::save(Detector& detector, const std::string& dirName, const std
     manifest["app_version"] = appVersion();
     manifest["sizes"] = json::parse(detector.sizes().toJson());
     manifest["candidates"] = candidateJson(detector.candidateConfig());
+    manifest["hybrid"] = {{"cnn_top", detector.hybridConfig().cnnTop}};
     json files = json::object();
     json sets = json::object();
     for (const auto& name : detector.featureSetNames()) {
@@ -99,8 +100,14 @@ void ModelBundle::save(Detector& detector, const std::string& dirName, const std
             s["imagenet_transfer"] = fs.cnn.transfer;
             s["fine_tuning"] = fs.cnn.fineTuning;
             s["fast_path"] = fs.cnn.fastPath;
+            if (fs.hasExact()) {
+                const std::vector<char> exact = fs.exactGbm.save();
+                const std::string exactFile = name + "_per_patch.gbm";
+                writeFile(dir / exactFile, std::string(exact.begin(), exact.end()));
+                s["per_patch_gbm"] = exactFile;
+            }
         }
-        for (const char* key : {"gbm", "feature_list", "network"})
+        for (const char* key : {"gbm", "feature_list", "network", "per_patch_gbm"})
             if (s.contains(key))
                 files[s[key].get<std::string>()] = Sha256::ofFile((dir / s[key].get<std::string>()).string());
         sets[name] = s;
@@ -149,6 +156,10 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
         cc.strideFraction = c.at("stride_fraction");
         cc.scaleRatio = c.at("scale_ratio");
         LoadedBundle out{Detector(SizeModel::fromJson(m.at("sizes").dump()), cc), m.dump(2)};
+        HybridConfig hybrid;
+        if (m.contains("hybrid"))
+            hybrid.cnnTop = m.at("hybrid").value("cnn_top", hybrid.cnnTop);
+        out.detector.setHybridConfig(hybrid);
         for (const auto& [name, s] : m.at("feature_sets").items()) {
             FeatureSet fs;
             fs.name = name;
@@ -167,6 +178,14 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
                 fs.cnn.weightsChecksum = sha == "no ImageNet transfer" ? "" : sha;
                 fs.extractor = CnnBackend::load((dir / s.at("network").get<std::string>()).string(), fs.cnn.backbone,
                                                  fs.cnn.fastPath);
+                if (s.contains("per_patch_gbm")) {
+                    const std::string exact = readFile(dir / s.at("per_patch_gbm").get<std::string>());
+                    fs.exactGbm = GbmClassifier::load(std::vector<char>(exact.begin(), exact.end()));
+                    fs.exactExtractor = CnnBackend::perPatchTwin(*fs.extractor);
+                    if (fs.exactGbm.featureCount() != fs.exactExtractor->dimension())
+                        throw Error("The '" + name + "' per-patch classifier does not fit its network",
+                                    "The bundle is damaged; retrain", Error::Kind::Corrupt);
+                }
             }
             if (fs.extractor->dimension() != fs.gbm.featureCount())
                 throw Error("The '" + name + "' classifier expects " + std::to_string(fs.gbm.featureCount())

@@ -74,18 +74,14 @@ void DetectionWorker::detect(quint64 generation, int frame, const cv::Mat& gray8
         if (boxes.empty())
             throw Error("The frame yields no candidate boxes (it is smaller than the smallest box).",
                         "Check the calibration or use a model trained for this kind of image.");
-        std::set<std::string> setNames;
-        for (auto m : methods)
-            for (const auto& s : detect::featureSetsOf(m))
-                setNames.insert(s);
         SubProgress scoring(*m_bridge, 0.05, 0.9);
-        const auto scores = m_detector->scoreSets(gray8, boxes, {setNames.begin(), setNames.end()}, scoring);
+        const auto scores = m_detector->scoreMethods(gray8, boxes, methods, scoring);
         DetectionResult result;
         result.generation = generation;
         result.frame = frame;
         for (size_t i = 0; i < methods.size(); ++i) {
             m_bridge->step(0.9 + 0.1 * double(i) / methods.size(), "Heatmap");
-            const auto likelihoods = detect::Detector::combine(methods[i], scores);
+            const auto& likelihoods = scores.at(methods[i]);
             MethodDetection md;
             md.method = methods[i];
             md.detection = detect::Detector::choose(boxes, likelihoods);

@@ -1,0 +1,177 @@
+// The hybrid's cascade and its branch-and-bound: on a detector whose "haar" and "fa" feature sets
+// are small deterministic extractors with real GBMs, the bounded search chooses exactly the box
+// an exhaustive evaluation chooses while scoring fewer boxes, the cascade's "exact" flag is only
+// raised when its answer is the exhaustive one, and scoreMethods() follows hybridConfig().
+// Also the thinning of labels used for the per-patch CNN work.
+
+#include "detect/Detector.h"
+#include "detect/Labeler.h"
+
+#include "common/FeatureExtractor.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <random>
+
+using namespace ks;
+using namespace ks::detect;
+
+namespace {
+
+/// Features of a box: its distance to a per-extractor "target" box plus seeded noise (so that
+/// the two sets disagree a little, as Haar and the CNN do). Counts the boxes it was asked for.
+class FakeFeatures : public FeatureExtractor
+{
+public:
+    FakeFeatures(Box target, unsigned seed, int* counter) : m_target(target), m_seed(seed), m_counter(counter) {}
+    std::string name() const override { return "fake"; }
+    int dimension() const override { return 3; }
+    cv::Mat extract(const cv::Mat&, const std::vector<Box>& boxes, Progress&) override
+    {
+        cv::Mat out(static_cast<int>(boxes.size()), 3, CV_32F);
+        for (size_t i = 0; i < boxes.size(); ++i) {
+            const Box& b = boxes[i];
+            std::mt19937 rng(m_seed * 1000003u + static_cast<unsigned>(b.x * 7 + b.y * 13 + b.width * 17));
+            std::normal_distribution<float> noise(0.f, 0.08f);
+            out.at<float>(static_cast<int>(i), 0) = static_cast<float>(dice(b, m_target)) + noise(rng);
+            out.at<float>(static_cast<int>(i), 1) = static_cast<float>(std::abs(b.x - m_target.x) / 100.0) + noise(rng);
+            out.at<float>(static_cast<int>(i), 2) = static_cast<float>(b.width / 100.0);
+        }
+        if (m_counter)
+            *m_counter += static_cast<int>(boxes.size());
+        return out;
+    }
+
+private:
+    Box m_target;
+    unsigned m_seed;
+    int* m_counter;
+};
+
+std::vector<Box> grid()
+{
+    std::vector<Box> boxes;
+    for (double w : {60.0, 80.0, 100.0})
+        for (double y = 0; y + 0.5 * w <= 200; y += 10)
+            for (double x = 0; x + w <= 300; x += 10)
+                boxes.push_back({x, y, w, 0.5 * w});
+    return boxes;
+}
+
+FeatureSet trained(const std::string& name, Box target, unsigned seed, const std::vector<Box>& boxes, int* counter)
+{
+    FeatureSet fs;
+    fs.name = name;
+    fs.extractor = std::make_unique<FakeFeatures>(target, seed, counter);
+    const cv::Mat x = fs.extractor->extract(cv::Mat(), boxes, NullProgress::instance());
+    std::vector<float> y;
+    for (const auto& b : boxes)
+        y.push_back(dice(b, target) >= 0.6 ? 1.f : 0.f); // enough positives on this coarse grid for confident trees
+    GbmParams p;
+    p.rounds = 60;
+    fs.gbm.train(x, y, p);
+    return fs;
+}
+
+} // namespace
+
+class TestHybridCascade : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void boundIsExhaustiveAndCheaper()
+    {
+        const auto boxes = grid();
+        int haarCalls = 0, faCalls = 0;
+        Detector d(SizeModel{}, CandidateConfig{});
+        d.addFeatureSet(trained("haar", Box{100, 60, 80, 40}, 1, boxes, &haarCalls));
+        d.addFeatureSet(trained("fa", Box{110, 60, 80, 40}, 2, boxes, &faCalls)); // FA sees the kidney a bit elsewhere
+        const cv::Mat frame(200, 300, CV_8UC1, cv::Scalar(0));
+        const auto haar = d.scoreSets(frame, boxes, {"haar"}).at("haar");
+        const auto fa = d.scoreSets(frame, boxes, {"fa"}).at("fa");
+        std::vector<float> exhaustive(boxes.size());
+        for (size_t i = 0; i < boxes.size(); ++i)
+            exhaustive[i] = 0.5f * (haar[i] + fa[i]);
+        const Detection want = Detector::choose(boxes, exhaustive);
+
+        faCalls = 0;
+        HybridStats bounded;
+        const auto b = d.scoreHybrid(frame, boxes, haar, 8, true, NullProgress::instance(), &bounded);
+        const Detection got = Detector::choose(boxes, b);
+        QCOMPARE(got.box, want.box);
+        QCOMPARE(got.likelihood, want.likelihood);
+        QVERIFY(bounded.exact);
+        QCOMPARE(bounded.cnnBoxes, faCalls);
+        QVERIFY2(bounded.cnnBoxes < static_cast<int>(boxes.size()),
+                 qPrintable(QString("bound scored %1 of %2").arg(bounded.cnnBoxes).arg(boxes.size())));
+        // Boxes the bound skipped keep half their Haar likelihood, which cannot win.
+        for (size_t i = 0; i < boxes.size(); ++i)
+            QVERIFY(b[i] == exhaustive[i] || b[i] == 0.5f * haar[i]);
+
+        // Everything through the CNN (top = 0) is the exhaustive answer, flagged exact.
+        HybridStats all;
+        const auto full = d.scoreHybrid(frame, boxes, haar, 0, false, NullProgress::instance(), &all);
+        QCOMPARE(all.cnnBoxes, static_cast<int>(boxes.size()));
+        QVERIFY(all.exact);
+        for (size_t i = 0; i < boxes.size(); ++i)
+            QCOMPARE(full[i], exhaustive[i]);
+    }
+
+    void cascadeFlagIsHonest()
+    {
+        const auto boxes = grid();
+        Detector d(SizeModel{}, CandidateConfig{});
+        d.addFeatureSet(trained("haar", Box{100, 60, 80, 40}, 3, boxes, nullptr));
+        d.addFeatureSet(trained("fa", Box{160, 100, 100, 50}, 4, boxes, nullptr)); // disagrees strongly with Haar
+        const cv::Mat frame(200, 300, CV_8UC1, cv::Scalar(0));
+        const auto haar = d.scoreSets(frame, boxes, {"haar"}).at("haar");
+        const Detection want = Detector::choose(boxes, d.scoreHybrid(frame, boxes, haar, 0, false));
+        int exactSeen = 0;
+        for (int top : {1, 2, 4, 16, 64, 256}) {
+            HybridStats s;
+            const Detection c = Detector::choose(boxes, d.scoreHybrid(frame, boxes, haar, top, false,
+                                                                        NullProgress::instance(), &s));
+            QCOMPARE(s.cnnBoxes, std::min(top, static_cast<int>(boxes.size())));
+            if (s.exact) {
+                QCOMPARE(c.box, want.box); // an "exact" cascade is the exhaustive answer
+                ++exactSeen;
+            }
+        }
+        QVERIFY(exactSeen < 6); // with this disagreement a tiny cascade cannot prove itself
+
+        // scoreMethods follows the configured cascade size.
+        HybridConfig h;
+        h.cnnTop = 5;
+        d.setHybridConfig(h);
+        HybridStats s;
+        const auto scored = d.scoreMethods(frame, boxes, {Method::Hybrid}, NullProgress::instance(), &s);
+        QCOMPARE(s.cnnBoxes, 5);
+        QCOMPARE(scored.at(Method::Hybrid).size(), boxes.size());
+    }
+
+    void thinKeepsRatioAndSpread()
+    {
+        std::vector<LabelledBox> l;
+        for (int i = 0; i < 40; ++i)
+            l.push_back({Box{double(i), 0, 10, 10}, 1, 0.9});
+        for (int i = 0; i < 320; ++i)
+            l.push_back({Box{double(i), 50, 10, 10}, 0, i < 160 ? 0.6 : 0.1});
+        const auto t = Labeler::thin(l, 16, 3.0);
+        int pos = 0, near = 0;
+        for (const auto& x : t) {
+            pos += x.label;
+            near += !x.label && x.dice >= 0.5;
+        }
+        QCOMPARE(pos, 16);
+        QCOMPARE(static_cast<int>(t.size()) - pos, 48);
+        QCOMPARE(near, 24); // the near misses keep their half
+        QCOMPARE(t.front().box.x, 0.0);
+        QCOMPARE(t[1].box.x, 2.0); // every 40/16 = 2.5th positive
+        QCOMPARE(Labeler::thin(l, 0, 3.0).size(), l.size());
+        QCOMPARE(Labeler::thin(l, 100, 100.0).size(), l.size()); // fewer than asked: all kept
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHybridCascade)
+#include "TestHybridCascade.moc"
