@@ -188,7 +188,7 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
     cnn::CnnFeatureExtractor perPatch(model, cnn::FeaturePath::PerPatch);
     perPatch.extract(frame, {boxes.front()}); // warm-up
     std::vector<double> cascadeTotal, cascadeCpu;
-    const int top = std::min<int>(args.integer("cascade-top", 48), static_cast<int>(boxes.size()));
+    const int top = std::min<int>(args.integer("cascade-top", 32), static_cast<int>(boxes.size()));
     for (int r = 0; r < repeats && top > 0; ++r) {
         const auto whole = Clock::now();
         const double cpu0 = cpuNow();

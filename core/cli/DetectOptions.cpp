@@ -26,7 +26,7 @@ const char* trainOptionHelp()
            "  --epochs N --lr X      CNN fine-tuning (defaults 5, 0.001)\n"
            "  --per-patch            CNN features per warped patch as the paper (slow) instead of the fast path\n"
            "  --hybrid-top N         hybrid: only the Haar-GBM's top N candidates go through the CNN\n"
-           "                         (per-patch features; default 48, 0 = all)\n"
+           "                         (per-patch features; default 32, 0 = all)\n"
            "  --patch-positives N    per image, fine-tuning and per-patch features use up to N positives\n"
            "                         and 3× as many negatives (default 16, 0 = all labels)\n"
            "  --seed S               seed of labels, boosting and CNN (default: fixed)\n"

@@ -54,7 +54,7 @@ struct HybridConfig
     /// Cascade: only the Haar-GBM's `cnnTop` most likely candidates go through the CNN; the
     /// others keep half their Haar likelihood (the hybrid's lower bound: they cannot be chosen).
     /// 0 = every candidate goes through the CNN.
-    int cnnTop = 48;
+    int cnnTop = 32;
 };
 
 /// What scoring the hybrid cost and whether its answer is provably the exhaustive one.
