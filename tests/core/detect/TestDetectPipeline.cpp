@@ -98,6 +98,44 @@ private Q_SLOTS:
         QVERIFY(loaded.manifestJson.find("\"format_version\": 1") != std::string::npos);
     }
 
+    void hybridWithPerPatchHalf()
+    {
+        // A tiny Haar + CaffeNet_FA model (random weights): the hybrid's CNN half has its own
+        // per-patch classifier, survives the bundle, and the cascade's bound finds exactly the
+        // exhaustive answer.
+        TrainConfig c = smallConfig();
+        c.candidates.targetCount = 200;
+        c.haarCount = 300;
+        c.methods = {Method::Haar, Method::FA, Method::Hybrid};
+        c.cnn.epochs = 1;
+        c.cnn.patchPositives = 3;
+        c.hybrid.cnnTop = 8;
+        const std::vector<AnnotatedFrame> train(m_train.begin(), m_train.begin() + 6);
+        Detector d = DetectorTrainer::train(train, c);
+        QVERIFY(d.featureSet("fa").hasExact());
+        QVERIFY(!d.featureSet("haar").hasExact());
+        const std::string dir = tmpDir("hybrid");
+        ModelBundle::save(d, dir, "{}");
+        auto loaded = ModelBundle::load(dir);
+        QVERIFY(loaded.detector.featureSet("fa").hasExact());
+        QCOMPARE(loaded.detector.hybridConfig().cnnTop, 8);
+        QVERIFY(loaded.manifestJson.find("fa_per_patch.gbm") != std::string::npos);
+        const AnnotatedFrame& f = m_test[0];
+        const auto a = d.detect(Method::Hybrid, f.gray, f.calibration);
+        const auto b = loaded.detector.detect(Method::Hybrid, f.gray, f.calibration);
+        QCOMPARE(a.box, b.box);
+        QCOMPARE(a.likelihood, b.likelihood);
+        const auto boxes = d.candidates(f.gray, f.calibration);
+        const auto haar = d.scoreSets(f.gray, boxes, {"haar"}).at("haar");
+        HybridStats bounded, all;
+        const auto viaBound = Detector::choose(boxes, d.scoreHybrid(f.gray, boxes, haar, 8, true, NullProgress::instance(), &bounded));
+        const auto viaAll = Detector::choose(boxes, d.scoreHybrid(f.gray, boxes, haar, 0, false, NullProgress::instance(), &all));
+        QCOMPARE(viaBound.box, viaAll.box);
+        QCOMPARE(viaBound.likelihood, viaAll.likelihood);
+        QVERIFY(bounded.exact && bounded.perPatch);
+        QCOMPARE(all.cnnBoxes, static_cast<int>(boxes.size()));
+    }
+
     void bundleFromAnotherVersion()
     {
         const std::string dir = tmpDir("version");
