@@ -9,7 +9,7 @@
 int main(int argc, char** argv)
 {
 #ifdef KS_HAVE_CNN
-    ks::cnn::BlasTuning::reexecIfGeneric(argc, argv);
+    ks::cnn::BlasTuning::reexecIfGeneric(argv);
 #endif
     return ks::cli::runCli(argc, argv, std::cout, std::cerr);
 }

@@ -22,7 +22,7 @@
 int main(int argc, char* argv[])
 {
 #ifdef KS_HAVE_CNN
-    ks::cnn::BlasTuning::reexecIfGeneric(argc, argv); // before any thread exists
+    ks::cnn::BlasTuning::reexecIfGeneric(argv); // before any thread exists
 #endif
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("KidneyScope"));

@@ -138,11 +138,9 @@ int benchHybridCommand(const std::vector<std::string>& argv, Io io)
         }
         if (fastFull) {
             t = Clock::now();
-            const auto fa = detector.scoreSets(f.gray, boxes, {"fa"}).at("fa");
-            std::vector<float> avg(boxes.size());
-            for (size_t i = 0; i < boxes.size(); ++i)
-                avg[i] = 0.5f * (haar[i] + fa[i]);
-            const detect::Detection df = detect::Detector::choose(boxes, avg);
+            auto sets = detector.scoreSets(f.gray, boxes, {"fa"});
+            sets["haar"] = haar;
+            const detect::Detection df = detect::Detector::choose(boxes, detect::Detector::combine(detect::Method::Hybrid, sets));
             fastTime.push_back(since(t) + haarSeconds);
             fastDice.push_back(ks::dice(df.box, *f.truth));
             line += fmt("  %9.3f %6.3f", fastDice.back(), fastTime.back());

@@ -57,14 +57,9 @@ int detectCommand(const std::vector<std::string>& argv, Io io)
             throw Error("--hybrid-top must be 0 (all candidates) or more");
         bundle.detector.setHybridConfig(h);
     }
-    const auto scoreStart = std::chrono::steady_clock::now();
-    const auto boxes = bundle.detector.candidates(gray, img.calibration);
-    if (boxes.empty())
-        throw Error("The image yields no candidate boxes", "Check its calibration and the model's preset sizes");
-    const auto scores = bundle.detector.scoreMethods(gray, boxes, {method}, progress).at(method);
-    detect::Detection d = detect::Detector::choose(boxes, scores);
-    d.method = detect::methodName(method);
-    d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - scoreStart).count();
+    std::vector<Box> boxes;
+    std::vector<float> scores;
+    const auto d = bundle.detector.detect(method, gray, img.calibration, progress, &boxes, &scores);
     progress.finish();
     if (a.has("map")) {
         cv::Mat map = detect::Detector::likelihoodMap(gray.size(), boxes, scores);

@@ -70,9 +70,8 @@ bool BlasTuning::selfCheck()
     return true;
 }
 
-void BlasTuning::reexecIfGeneric(int argc, char** argv)
+void BlasTuning::reexecIfGeneric(char** argv)
 {
-    (void)argc;
     if (std::getenv("KS_NO_BLAS_TUNING"))
         return;
     const char* stage = std::getenv("KS_BLAS_TUNING");

@@ -21,7 +21,7 @@ public:
     /// self-check compares an SGEMM against a plain double-precision product; if it disagrees the
     /// program re-executes once more without the setting. Returns when nothing is to be done or
     /// exec fails (the program then runs as before, only slower).
-    static void reexecIfGeneric(int argc, char** argv);
+    static void reexecIfGeneric(char** argv);
 
     /// OpenBLAS's core name ("Prescott", "SkylakeX", ...), "" when the BLAS is not OpenBLAS.
     static std::string coreName();

@@ -62,7 +62,7 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, con
     } else {
         std::vector<cnn::LabelledPatch> patches;
         for (size_t i = 0; i < frames.size() && i < labels.size(); ++i)
-            for (const auto& l : Labeler::thin(labels[i], config.patchPositives, config.patchNegativeRatio))
+            for (const auto& l : labels[i])
                 patches.push_back(cnn::LabelledPatch{frames[i].gray, l.box, l.label});
         cnn::FineTuneOptions o;
         o.mode = adaptation;

@@ -57,7 +57,8 @@ class CnnBackend
 public:
     static bool available();
     /// Builds the backbone, imports the weights if given, fine-tunes it for `mode` ("na", "pa",
-    /// "fa") on the labelled boxes of the frames, and returns its feature extractor.
+    /// "fa") on all the given labelled boxes of the frames (DetectorTrainer passes them thinned
+    /// per CnnConfig::patchPositives), and returns its feature extractor.
     static std::unique_ptr<FeatureExtractor> train(const std::string& mode, const CnnConfig& config,
                                                    const std::vector<AnnotatedFrame>& frames,
                                                    const std::vector<std::vector<LabelledBox>>& labels,

@@ -157,10 +157,8 @@ std::vector<float> Detector::scoreHybrid(const cv::Mat& gray8, const std::vector
     size_t done = 0;
     const size_t chunk = 32;
     while (done < boxes.size()) {
-        if (done >= first) {
-            if (!bound || 0.5f * (haarScores[order[done]] + 1.0f) <= best)
-                break;
-        }
+        if (done >= first && (!bound || 0.5f * (haarScores[order[done]] + 1.0f) <= best))
+            break; // the cascade is done, or no box left could win
         const size_t end = done < first ? first : std::min(boxes.size(), done + chunk);
         std::vector<Box> some;
         for (size_t k = done; k < end; ++k)
@@ -183,7 +181,8 @@ std::vector<float> Detector::scoreHybrid(const cv::Mat& gray8, const std::vector
     return out;
 }
 
-Detection Detector::detect(Method method, const cv::Mat& gray8, const Calibration& calibration, Progress& progress)
+Detection Detector::detect(Method method, const cv::Mat& gray8, const Calibration& calibration, Progress& progress,
+                           std::vector<Box>* boxesOut, std::vector<float>* likelihoodsOut)
 {
     const auto t0 = std::chrono::steady_clock::now();
     for (const auto& s : featureSetsOf(method))
@@ -193,10 +192,14 @@ Detection Detector::detect(Method method, const cv::Mat& gray8, const Calibratio
         throw Error("The image (" + std::to_string(gray8.cols) + "×" + std::to_string(gray8.rows)
                         + " px) yields no candidate boxes",
                     "Check the image's calibration and the model's preset sizes");
-    const auto scores = scoreMethods(gray8, boxes, {method}, progress).at(method);
+    auto scores = scoreMethods(gray8, boxes, {method}, progress).at(method);
     Detection d = choose(boxes, scores);
     d.method = methodName(method);
     d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (likelihoodsOut)
+        *likelihoodsOut = std::move(scores);
+    if (boxesOut)
+        *boxesOut = boxes;
     return d;
 }
 

@@ -120,8 +120,11 @@ public:
 
     /// Full detection on one frame. \throws ks::Error when the method was not trained or the
     /// frame yields no candidates (frame smaller than the smallest box).
+    /// \param boxes, likelihoods optional: receive the candidates and their likelihoods (e.g. for
+    ///        likelihoodMap())
     Detection detect(Method method, const cv::Mat& gray8, const Calibration& calibration,
-                     Progress& progress = NullProgress::instance());
+                     Progress& progress = NullProgress::instance(), std::vector<Box>* boxes = nullptr,
+                     std::vector<float>* likelihoods = nullptr);
 
     /// The paper's decision rule on scored boxes. \throws ks::Error (Internal) when empty.
     static Detection choose(const std::vector<Box>& boxes, const std::vector<float>& likelihoods);

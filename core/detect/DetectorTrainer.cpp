@@ -9,6 +9,26 @@
 
 namespace ks::detect {
 
+namespace {
+/// Appends the features of every frame's labelled boxes (frame by frame) to `features` and their
+/// labels to `y`; `what` names the features in the progress messages.
+void labelledFeatures(FeatureExtractor& extractor, const std::vector<AnnotatedFrame>& frames,
+                      const std::vector<std::vector<LabelledBox>>& labels, const std::string& what, Progress& progress,
+                      cv::Mat& features, std::vector<float>& y)
+{
+    for (size_t i = 0; i < frames.size(); ++i) {
+        SubProgress fp(progress, static_cast<double>(i) / frames.size(), static_cast<double>(i + 1) / frames.size());
+        fp.step(0, what + " of " + frames[i].name);
+        std::vector<Box> b;
+        for (const auto& l : labels[i]) {
+            b.push_back(l.box);
+            y.push_back(static_cast<float>(l.label));
+        }
+        features.push_back(extractor.extract(frames[i].gray, b, fp));
+    }
+}
+} // namespace
+
 std::vector<std::string> DetectorTrainer::featureSetsFor(const std::vector<Method>& methods)
 {
     std::vector<std::string> out;
@@ -66,6 +86,15 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
             (l.label ? rep.positives : rep.negatives) += 1;
     }
 
+    // Fine-tuning and per-patch features use a thinned set of the labels (made once, when needed).
+    std::vector<std::vector<LabelledBox>> thinned;
+    auto patchLabels = [&]() -> const std::vector<std::vector<LabelledBox>>& {
+        if (thinned.empty())
+            for (const auto& l : labels)
+                thinned.push_back(Labeler::thin(l, config.cnn.patchPositives, config.cnn.patchNegativeRatio));
+        return thinned;
+    };
+
     // One feature set after the other; CNN sets get most of the bar.
     const double cnnWeight = 6.0;
     double total = 0;
@@ -85,46 +114,28 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
         } else {
             SubProgress tune(stage, 0.0, 0.6);
             CnnInfo info;
-            fs.extractor = CnnBackend::train(s, config.cnn, frames, labels, info, tune);
+            fs.extractor = CnnBackend::train(s, config.cnn, frames, patchLabels(), info, tune);
             rep.cnn[s] = info;
             fs.cnn = info;
             featureEnd = 0.9;
         }
-        // Features of the labelled boxes, frame by frame.
-        const double featureBegin = s == "haar" ? 0.0 : 0.6;
-        cv::Mat all;
-        std::vector<float> y;
-        for (size_t i = 0; i < frames.size(); ++i) {
-            SubProgress fp(stage, featureBegin + (featureEnd - featureBegin) * i / frames.size(),
-                           featureBegin + (featureEnd - featureBegin) * (i + 1) / frames.size());
-            fp.step(0, "Features (" + s + ") of " + frames[i].name);
-            std::vector<Box> b;
-            for (const auto& l : labels[i]) {
-                b.push_back(l.box);
-                y.push_back(static_cast<float>(l.label));
-            }
-            all.push_back(fs.extractor->extract(frames[i].gray, b, fp));
-        }
         const bool exactToo = s == "fa" && config.cnn.fastPath
                               && std::find(config.methods.begin(), config.methods.end(), Method::Hybrid) != config.methods.end();
+        cv::Mat all;
+        std::vector<float> y;
+        SubProgress featuring(stage, s == "haar" ? 0.0 : 0.6, featureEnd);
+        labelledFeatures(*fs.extractor, frames, labels, "Features (" + s + ")", featuring, all, y);
         SubProgress boost(stage, featureEnd, exactToo ? 0.93 : 1.0);
         GbmParams gp = config.gbm;
         fs.gbm.train(all, y, gp, boost);
         if (exactToo) {
-            // The hybrid's CNN half: the paper's per-patch features of a thinned set of the labels.
+            // The hybrid's CNN half: the paper's per-patch features of the thinned patch set.
             all = cv::Mat();
             y.clear();
             fs.exactExtractor = CnnBackend::perPatchTwin(*fs.extractor);
-            for (size_t i = 0; i < frames.size(); ++i) {
-                SubProgress fp(stage, 0.93 + 0.05 * i / frames.size(), 0.93 + 0.05 * (i + 1) / frames.size());
-                fp.step(0, "Per-patch features (" + s + ") of " + frames[i].name);
-                std::vector<Box> b;
-                for (const auto& l : Labeler::thin(labels[i], config.cnn.patchPositives, config.cnn.patchNegativeRatio)) {
-                    b.push_back(l.box);
-                    y.push_back(static_cast<float>(l.label));
-                }
-                all.push_back(fs.exactExtractor->extract(frames[i].gray, b, fp));
-            }
+            SubProgress exactFeaturing(stage, 0.93, 0.98);
+            labelledFeatures(*fs.exactExtractor, frames, patchLabels(), "Per-patch features (" + s + ")",
+                             exactFeaturing, all, y);
             SubProgress exactBoost(stage, 0.98, 1.0);
             fs.exactGbm.train(all, y, gp, exactBoost);
         }

@@ -217,9 +217,7 @@ std::string Experiment::report(const ExperimentOptions& o, const ExperimentResul
     if (r.evaluation.summary.count(Method::Hybrid)) {
         const auto& h = r.evaluation.summary.at(Method::Hybrid);
         s << "The hybrid averages the Haar-GBM and FA-GBM likelihoods; as a cascade, only the Haar-GBM's top "
-          << o.train.hybrid.cnnTop << " candidates go through the network ("
-          << (o.train.cnn.fastPath ? "per-patch features, as the paper" : "the features of the chosen path")
-          << "), " << h.meanCnnBoxes << " per image on average. On " << h.exact << " of " << h.n
+          << o.train.hybrid.cnnTop << " candidates go through the network (per-patch features, as the paper), " << h.meanCnnBoxes << " per image on average. On " << h.exact << " of " << h.n
           << " images the answer is provably the one of scoring every candidate (no candidate left out could "
              "win even with a CNN likelihood of 1).\n\n";
     }
