@@ -1,7 +1,7 @@
 #pragma once
 /// \file CnnModel.h
 /// A CNN backbone (CaffeNet or SqueezeNet v1.0) in LibTorch with a 2-way fine-tuning head,
-/// weight import (Caffe via OpenCV dnn, TorchScript), save/load, and plain-OpenCV access to
+/// weight import (Caffe via OpenCV dnn; TorchScript only from trusted files), data-only save/load, and plain-OpenCV access to
 /// its layers for the interpretability views. No torch type appears in this header.
 ///
 /// Input convention (as Caffe): 227×227, BGR, float, mean (104, 117, 123) subtracted, values in
@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ks::cnn {
@@ -79,18 +80,28 @@ public:
     /// Throws ks::Error for a missing/unreadable file, a missing layer, or a shape mismatch (the
     /// message names the layer and both shapes). On error the model is unchanged.
     void importCaffe(const std::string& prototxtPath, const std::string& caffemodelPath);
-    /// Copies parameters from a TorchScript module (torch::jit::load) by name, the names of
+    /// TRUSTED FILES ONLY: a TorchScript file is a program; torch::jit::load runs the code in it
+    /// (e.g. a __setstate__ method) while loading. Call this only when the user explicitly said
+    /// they trust the file (the CLI's --trust-torchscript); never for a file that came with a
+    /// model bundle or from an unknown source.
+    /// Copies parameters from the TorchScript module by name, the names of
     /// parameterNames() ("conv1.weight", "fire2_conv1x1_1.bias": Caffe name with '/' → '_').
     /// Every backbone parameter must be present with the same shape; the 2-way head is copied when
     /// present. Throws ks::Error like importCaffe.
-    void importTorchScript(const std::string& path);
+    void importTorchScriptTrusted(const std::string& path);
     /// Writes every parameter as a TorchScript module (loadable by importTorchScript and by
     /// torch.jit.load in Python; it has no forward method).
     void exportTorchScript(const std::string& path) const;
-    /// Saves / loads the full state (architecture tag, parameters, provenance, adaptation).
-    /// load() throws ks::Error for a missing file, another backbone, or a corrupt file.
+    /// Saves / loads the full state (architecture tag, parameters, provenance, adaptation) as a
+    /// TensorArchive: data only, so loading a file from anyone runs no code of theirs.
+    /// load() throws ks::Error for a missing file, another backbone, a file over 1 GiB, a FIFO or
+    /// device, a TorchScript/zip file, or a corrupt file; on error the model is unchanged.
     void save(const std::string& path) const;
     void load(const std::string& path);
+    /// save()/load() on bytes in memory (a model bundle verifies the bytes' checksum first and
+    /// then parses exactly those bytes). `what` names the source in error messages.
+    std::string saveBytes() const;
+    void loadBytes(std::string_view bytes, const std::string& what = "in memory");
     /// Parameter names in our order ("conv1.weight", "conv1.bias", ..., "fire2_conv1x1_1.weight":
     /// the Caffe layer name with '/' written as '_'; head: "fc8_ks.weight").
     std::vector<std::string> parameterNames() const;

@@ -1,7 +1,9 @@
-// CnnModel's weight import/export (Caffe through OpenCV dnn, TorchScript, own save/load).
+// CnnModel's weight import/export (Caffe through OpenCV dnn, trusted TorchScript, own data-only
+// save/load through TensorArchive).
 #include "CnnModel.h"
 
 #include "CnnModelImpl.h"
+#include "TensorArchive.h"
 #include "common/Error.h"
 
 #include <opencv2/dnn.hpp>
@@ -15,13 +17,22 @@ namespace ks::cnn {
 
 namespace {
 
-void requireFile(const std::string& path, const std::string& what)
+/// A regular file (not a FIFO, device or folder) of at most `maxBytes`, checked before any reader
+/// sees it (the Caffe parser trusts lengths inside the file; the size bounds what it can read).
+void requireFile(const std::string& path, const std::string& what, std::uintmax_t maxBytes = TensorArchive::kMaxFileBytes)
 {
     std::error_code ec;
     if (path.empty() || !std::filesystem::is_regular_file(path, ec))
         throw Error("The " + what + " '" + path + "' does not exist or is not a file",
                     "Check the path", Error::Kind::Io);
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec || size > maxBytes)
+        throw Error("The " + what + " '" + path + "' has " + std::to_string(size) + " bytes, more than the "
+                        + std::to_string(maxBytes) + " allowed",
+                    "Give the right file", Error::Kind::InvalidInput);
 }
+
+constexpr std::uintmax_t kMaxPrototxtBytes = 16u << 20;
 
 /// Shape without leading 1s (old Caffe files store 1×1×out×in for fully connected weights).
 std::vector<int64_t> squeezedShape(std::vector<int64_t> shape)
@@ -42,7 +53,7 @@ std::string archName(Backbone b) { return backboneName(b); }
 
 void CnnModel::importCaffe(const std::string& prototxtPath, const std::string& caffemodelPath)
 {
-    requireFile(prototxtPath, "Caffe prototxt");
+    requireFile(prototxtPath, "Caffe prototxt", kMaxPrototxtBytes);
     requireFile(caffemodelPath, "Caffe weights file");
     const std::string arch = backboneName(backbone());
     cv::dnn::Net caffe;
@@ -122,7 +133,7 @@ void CnnModel::importCaffe(const std::string& prototxtPath, const std::string& c
     m_impl->source = "ImageNet weights imported from Caffe " + std::filesystem::path(caffemodelPath).filename().string();
 }
 
-void CnnModel::importTorchScript(const std::string& path)
+void CnnModel::importTorchScriptTrusted(const std::string& path)
 {
     requireFile(path, "TorchScript file");
     const std::string arch = backboneName(backbone());
@@ -179,56 +190,90 @@ void CnnModel::exportTorchScript(const std::string& path) const
     }
 }
 
+namespace {
+/// Every parameter and buffer of a network by its module path ("conv1.weight").
+std::vector<std::pair<std::string, torch::Tensor>> stateOf(BackboneNet& net)
+{
+    std::vector<std::pair<std::string, torch::Tensor>> out;
+    for (const auto& p : net.named_parameters(true))
+        out.emplace_back(p.key(), p.value());
+    for (const auto& b : net.named_buffers(true))
+        out.emplace_back(b.key(), b.value());
+    return out;
+}
+} // namespace
+
+std::string CnnModel::saveBytes() const
+{
+    std::vector<NamedTensor> tensors;
+    for (const auto& [name, t] : stateOf(*m_impl->net)) {
+        const torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+        NamedTensor nt;
+        nt.name = name;
+        nt.shape = c.sizes().vec();
+        nt.values.assign(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+        tensors.push_back(std::move(nt));
+    }
+    return TensorArchive::encode({{"ks_backbone", backboneName(backbone())},
+                                  {"ks_transfer", m_impl->transfer ? "true" : "false"},
+                                  {"ks_source", m_impl->source},
+                                  {"ks_adaptation", adaptationName(m_impl->adaptation)}},
+                                 tensors);
+}
+
 void CnnModel::save(const std::string& path) const
 {
-    torch::serialize::OutputArchive archive;
-    m_impl->net->save(archive);
-    archive.write("ks_backbone", c10::IValue(backboneName(backbone())));
-    archive.write("ks_transfer", c10::IValue(m_impl->transfer));
-    archive.write("ks_source", c10::IValue(m_impl->source));
-    archive.write("ks_adaptation", c10::IValue(adaptationName(m_impl->adaptation)));
-    try {
-        archive.save_to(path);
-    } catch (const c10::Error& e) {
-        throw Error("Could not write the network weights to " + path + ": " + e.what_without_backtrace(),
-                    "Check that the folder exists and is writable", Error::Kind::Io);
-    }
+    TensorArchive::writeFile(path, saveBytes());
 }
 
 void CnnModel::load(const std::string& path)
 {
     requireFile(path, "network weights file");
-    torch::serialize::InputArchive archive;
-    c10::IValue backboneValue, transfer, source, adaptation;
-    try {
-        archive.load_from(path);
-    } catch (const c10::Error& e) {
-        throw Error("The network weights file " + path + " is damaged or not ours", "Train or export it again",
-                    Error::Kind::Corrupt);
-    }
-    if (!archive.try_read("ks_backbone", backboneValue) || !archive.try_read("ks_transfer", transfer) ||
-        !archive.try_read("ks_source", source) || !archive.try_read("ks_adaptation", adaptation))
-        throw Error("The network weights file " + path + " lacks KidneyScope's header", "Train or export it again",
-                    Error::Kind::Corrupt);
-    if (backboneValue.toStringRef() != backboneName(backbone()))
-        throw Error("The network weights in " + path + " are for " + backboneValue.toStringRef() + ", not " +
-                        backboneName(backbone()),
-                    "Use --backbone " + backboneValue.toStringRef());
+    loadBytes(TensorArchive::readFile(path), path);
+}
+
+void CnnModel::loadBytes(std::string_view bytes, const std::string& what)
+{
+    const TensorArchive::Contents c = TensorArchive::decode(bytes, "The network weights " + what);
+    for (const char* key : {"ks_backbone", "ks_transfer", "ks_source", "ks_adaptation"})
+        if (!c.meta.count(key))
+            throw Error("The network weights " + what + " lack KidneyScope's '" + key + "' entry",
+                        "Train or export them again", Error::Kind::Corrupt);
+    const std::string& theirs = c.meta.at("ks_backbone");
+    if (theirs != backboneName(backbone()))
+        throw Error("The network weights in " + what + " are for " + theirs + ", not " + backboneName(backbone()),
+                    "Use --backbone " + theirs);
+    const Adaptation adaptation = parseAdaptation(c.meta.at("ks_adaptation"));
     // Load into a fresh network first so that a failure leaves this model unchanged.
     auto fresh = m_impl->backbone == Backbone::CaffeNet ? std::shared_ptr<BackboneNet>(std::make_shared<CaffeNetNet>())
                                                         : std::shared_ptr<BackboneNet>(std::make_shared<SqueezeNetNet>());
-    try {
-        fresh->load(archive);
-    } catch (const c10::Error& e) {
-        throw Error("The network weights file " + path + " does not fit the " + backboneName(backbone()) +
-                        " network: " + e.what_without_backtrace(),
-                    "Train or export it again", Error::Kind::Corrupt);
+    std::map<std::string, const NamedTensor*> byName;
+    for (const auto& t : c.tensors)
+        byName[t.name] = &t;
+    const auto state = stateOf(*fresh);
+    if (state.size() != c.tensors.size())
+        throw Error("The network weights " + what + " hold " + std::to_string(c.tensors.size()) + " tensors; the "
+                        + backboneName(backbone()) + " network has " + std::to_string(state.size()),
+                    "Train or export them again", Error::Kind::Corrupt);
+    torch::NoGradGuard noGrad;
+    for (const auto& [name, t] : state) {
+        const auto it = byName.find(name);
+        if (it == byName.end())
+            throw Error("The network weights " + what + " lack '" + name + "'", "Train or export them again",
+                        Error::Kind::Corrupt);
+        if (it->second->shape != t.sizes().vec())
+            throw Error("'" + name + "' in " + what + " has shape " + shapeText(it->second->shape) + " but the "
+                            + backboneName(backbone()) + " network expects " + shapeText(t.sizes().vec()),
+                        "Train or export them again", Error::Kind::Corrupt);
+        const torch::Tensor src = torch::from_blob(const_cast<float*>(it->second->values.data()), t.sizes(),
+                                                   torch::kFloat32);
+        t.copy_(src);
     }
     fresh->eval();
     m_impl->net = fresh;
-    m_impl->transfer = transfer.toBool();
-    m_impl->source = source.toStringRef();
-    m_impl->adaptation = parseAdaptation(adaptation.toStringRef());
+    m_impl->transfer = c.meta.at("ks_transfer") == "true";
+    m_impl->source = c.meta.at("ks_source");
+    m_impl->adaptation = adaptation;
 }
 
 } // namespace ks::cnn

@@ -1,6 +1,8 @@
 // CnnModel: Caffe import against OpenCV dnn's own forward pass, import errors, CaffeNet shapes,
 // TorchScript export/import, save/load, layer access for core/interpret.
 #include "cnn/CnnModel.h"
+#include "cnn/TensorArchive.h"
+#include "MaliciousTorchScript.h"
 #include "common/Error.h"
 #include "TestImages.h"
 
@@ -10,7 +12,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
+
+#include <sys/stat.h>
 
 using namespace ks;
 using namespace ks::cnn;
@@ -59,6 +64,10 @@ private Q_SLOTS:
     void torchScriptRoundTrip();
     void saveLoadKeepsEverything();
     void layerAccessForInterpretation();
+    void weightsFilesRunNoCode();
+    void tensorArchiveRefusesLyingLengths();
+    void specialAndOversizedFilesAreRefused();
+    void mutatedCaffeModelsGiveErrors();
 };
 
 void TestCnnModel::squeezeNetImportMatchesOpenCv()
@@ -232,14 +241,14 @@ void TestCnnModel::torchScriptRoundTrip()
     source.exportTorchScript(path);
     CnnModel target(Backbone::SqueezeNet, 12);
     QVERIFY(target.weightsChecksum() != source.weightsChecksum());
-    target.importTorchScript(path);
+    target.importTorchScriptTrusted(path);
     QCOMPARE(target.weightsChecksum(), source.weightsChecksum());
     QVERIFY(target.hasImageNetTransfer());
     // Another architecture's module is refused with the parameter's name.
     CnnModel caffeNet(Backbone::CaffeNet);
-    const std::string wrong = errorText([&] { caffeNet.importTorchScript(path); });
+    const std::string wrong = errorText([&] { caffeNet.importTorchScriptTrusted(path); });
     QVERIFY2(wrong.find("conv1.weight") != std::string::npos, wrong.c_str());
-    QVERIFY(!errorText([&] { caffeNet.importTorchScript(tmpDir() + "/missing.pt"); }).empty());
+    QVERIFY(!errorText([&] { caffeNet.importTorchScriptTrusted(tmpDir() + "/missing.pt"); }).empty());
 }
 
 void TestCnnModel::saveLoadKeepsEverything()
@@ -285,6 +294,110 @@ void TestCnnModel::layerAccessForInterpretation()
     QCOMPARE(full[0].cols, 49); // conv1: (403-11)/4+1 = 99; pool1 rounds up: ceil((99-3)/2)+1 = 49
     QVERIFY(!errorText([&] { model.responseMaps(test::speckleFrame(403, 303, 4), "fc7", false); }).empty());
     QVERIFY(!errorText([&] { model.convWeights("fc6"); }).empty());
+}
+
+void TestCnnModel::weightsFilesRunNoCode()
+{
+    // Issue 11, item 9: the weights file is TorchScript whose loading runs code. The control
+    // shows that torch::jit::load does run it; CnnModel::load refuses it and nothing runs.
+    untrusted::watchMaliciousCode();
+    const std::string path = tmpDir() + "/payload.net";
+    untrusted::writeMaliciousTorchScript(path);
+    untrusted::maliciousRuns() = 0;
+    torch::jit::load(path);
+    QCOMPARE(untrusted::maliciousRuns().load(), 1); // the file is a working payload
+    untrusted::maliciousRuns() = 0;
+    CnnModel model(Backbone::SqueezeNet, 3);
+    const std::string before = model.weightsChecksum();
+    const std::string e = errorText([&] { model.load(path); });
+    QVERIFY2(e.find("zip") != std::string::npos && e.find("run code") != std::string::npos, e.c_str());
+    QCOMPARE(untrusted::maliciousRuns().load(), 0);
+    QCOMPARE(model.weightsChecksum(), before);
+    // The only way in is the explicitly trusted import (which runs it, as it says).
+    errorText([&] { model.importTorchScriptTrusted(path); });
+    QCOMPARE(untrusted::maliciousRuns().load(), 1);
+}
+
+void TestCnnModel::tensorArchiveRefusesLyingLengths()
+{
+    const std::string good = TensorArchive::encode({{"k", "v"}}, {{"a", {2, 3}, {1, 2, 3, 4, 5, 6}}, {"b", {}, {7}}});
+    const auto back = TensorArchive::decode(good);
+    QCOMPARE(back.meta.at("k"), std::string("v"));
+    QCOMPARE(back.tensors.size(), size_t(2));
+    QCOMPARE(back.tensors[0].values[5], 6.0f);
+    QCOMPARE(back.tensors[1].values.at(0), 7.0f);
+    auto refused = [](const std::string& bytes, const std::string& part) {
+        const std::string e = errorText([&] { TensorArchive::decode(bytes); });
+        QVERIFY2(e.find(part) != std::string::npos, (part + " | " + e).c_str());
+    };
+    // header length far beyond the bytes
+    std::string hugeHeader = good;
+    hugeHeader[15] = '\x7f';
+    refused(hugeHeader, "header claims");
+    // a shape whose size lies (2^40 values in a 40-byte payload): refused before any allocation
+    const std::string h = good.substr(16, good.size() - 16 - 28);
+    auto withHeader = [&](std::string header) {
+        std::string out = good.substr(0, 8);
+        for (int i = 0; i < 8; ++i)
+            out.push_back(static_cast<char>((header.size() >> (8 * i)) & 0xff));
+        return out + header + good.substr(good.size() - 28);
+    };
+    std::string lying = h;
+    lying.replace(lying.find("[2,3]"), 5, "[1099511627776,1]");
+    refused(withHeader(lying), "has dimension 1099511627776");
+    std::string overlap = h;
+    overlap.replace(overlap.find("\"offset\":24"), 11, "\"offset\":20");
+    refused(withHeader(overlap), "does not lie where");
+    std::string dtype = h;
+    dtype.replace(dtype.find("float32"), 7, "float64");
+    refused(withHeader(dtype), "dtype");
+    refused(good + "x", "after the last tensor");
+    refused(good.substr(0, good.size() - 1), "does not lie where");
+    refused("not a network", "no KSTENSOR header");
+}
+
+void TestCnnModel::specialAndOversizedFilesAreRefused()
+{
+    const std::string fifo = tmpDir() + "/weights.fifo";
+    std::filesystem::remove(fifo);
+    QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+    // without a writer, a blocking reader would wait forever
+    QVERIFY(!errorText([&] { TensorArchive::readFile(fifo); }).empty());
+    CnnModel model(Backbone::SqueezeNet, 3);
+    QVERIFY(!errorText([&] { model.load(fifo); }).empty());
+    QVERIFY(!errorText([&] { model.load("/dev/zero"); }).empty());
+    const std::string big = tmpDir() + "/big.kst";
+    { std::ofstream(big) << std::string(4096, 'x'); }
+    const std::string e = errorText([&] { TensorArchive::readFile(big, 1000); });
+    QVERIFY2(e.find("more than the 1000") != std::string::npos, e.c_str());
+    std::filesystem::remove(fifo);
+}
+
+void TestCnnModel::mutatedCaffeModelsGiveErrors()
+{
+    // A caffemodel from a stranger: bytes flipped or cut (lengths inside that lie) give a
+    // ks::Error or a clean import, never a crash; the model stays usable.
+    std::ifstream in(kCaffemodel, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    QVERIFY(bytes.size() > 100000);
+    const std::string path = tmpDir() + "/mutated.caffemodel";
+    std::mt19937 rng(5);
+    int errors = 0;
+    for (int round = 0; round < 12; ++round) {
+        std::string m = bytes;
+        if (round % 3 == 2) {
+            m.resize(rng() % m.size());
+        } else {
+            for (int k = 0; k < 8; ++k)
+                m[rng() % std::min<size_t>(m.size(), 4096)] = static_cast<char>(rng()); // the headers and lengths
+        }
+        { std::ofstream(path, std::ios::binary | std::ios::trunc) << m; }
+        CnnModel model(Backbone::SqueezeNet, 3);
+        if (!errorText([&] { model.importCaffe(kPrototxt, path); }).empty())
+            ++errors;
+        QCOMPARE(model.features({test::speckleFrame(64, 64, 1)}).cols, model.featureDimension());
+    }
+    QVERIFY(errors > 0);
 }
 
 QTEST_GUILESS_MAIN(TestCnnModel)
