@@ -1,5 +1,7 @@
 #include "DcmtkSupport.h"
 
+#include "CharacterSet.h"
+
 #include <dcmtk/dcmdata/dcrledrg.h>
 #include <dcmtk/dcmjpeg/djdecode.h>
 #include <dcmtk/dcmjpls/djdecode.h>
@@ -39,7 +41,7 @@ std::string getString(DcmItem& item, const DcmTagKey& key, unsigned long index)
     if (first == std::string::npos)
         return {};
     const auto last = s.find_last_not_of(" \0", std::string::npos, 2);
-    return s.substr(first, last - first + 1);
+    return sanitizeUtf8(std::string_view(s).substr(first, last - first + 1));
 }
 
 std::optional<long> getInt(DcmItem& item, const DcmTagKey& key, unsigned long index)

@@ -21,7 +21,8 @@ void ensureCodecsRegistered();
 void check(const OFCondition& cond, const std::string& what, const std::string& hint = {},
            Error::Kind kind = Error::Kind::InvalidInput);
 
-/// Value `index` of a string attribute, trimmed; empty when absent.
+/// Value `index` of a string attribute, trimmed, as valid UTF-8 (bytes that are not UTF-8 become
+/// U+FFFD; convert the data set with convertToUtf8() first); empty when absent.
 std::string getString(DcmItem& item, const DcmTagKey& key, unsigned long index = 0);
 /// Integer value of an attribute (US, UL, IS, SS, SL...), or nullopt when absent/unparsable.
 std::optional<long> getInt(DcmItem& item, const DcmTagKey& key, unsigned long index = 0);

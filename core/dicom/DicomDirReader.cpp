@@ -1,6 +1,8 @@
 #include "DicomDirReader.h"
 
+#include "CharacterSet.h"
 #include "DcmtkSupport.h"
+#include "InputFile.h"
 #include "ObjectKind.h"
 
 #include <dcmtk/dcmdata/dcdirrec.h>
@@ -17,20 +19,43 @@ using detail::getString;
 
 namespace {
 
-/// Resolves a ReferencedFileID relative to the DICOMDIR's folder, matching each component
-/// case-insensitively when the exact name does not exist.
-fs::path resolveFileId(const fs::path& base, DcmItem& record)
+/// True when `path` (canonical) lies inside the folder `root` (canonical).
+bool inside(const fs::path& path, const fs::path& root)
+{
+    const fs::path rel = path.lexically_relative(root);
+    return !rel.empty() && *rel.begin() != ".." && !rel.is_absolute();
+}
+
+/// Resolves a ReferencedFileID relative to the DICOMDIR's folder `base` (canonical), matching each
+/// component case-insensitively when the exact name does not exist. The result is confined to
+/// `base`: a component that is empty, "." or "..", or holds a '/' (an absolute path), and a file
+/// that resolves through symbolic links to outside `base`, give an empty path and `why`.
+/// A missing file gives its (unresolved) path and no `why`.
+fs::path resolveFileId(const fs::path& base, DcmItem& record, std::string& why)
 {
     fs::path p = base;
     DcmElement* e = nullptr;
     if (record.findAndGetElement(DCM_ReferencedFileID, e).bad() || e == nullptr)
         return {};
+    std::string shown;
+    std::vector<std::string> parts;
     for (unsigned long i = 0; i < e->getVM(); ++i) {
         OFString part;
         e->getOFString(part, i);
         std::string name = part.c_str();
         while (!name.empty() && name.back() == ' ')
             name.pop_back();
+        shown += (i ? "\\" : "") + detail::sanitizeUtf8(name);
+        parts.push_back(name);
+    }
+    for (const std::string& name : parts)
+        if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos
+            || name.find('\0') != std::string::npos) {
+            why = "the referenced file '" + shown + "' points outside the DICOMDIR's folder (component '"
+                  + detail::sanitizeUtf8(name) + "'); it was not read";
+            return {};
+        }
+    for (const std::string& name : parts) {
         fs::path next = p / name;
         std::error_code ec;
         if (!fs::exists(next, ec) && fs::is_directory(p, ec)) {
@@ -47,7 +72,16 @@ fs::path resolveFileId(const fs::path& base, DcmItem& record)
         }
         p = next;
     }
-    return p;
+    std::error_code ec;
+    const fs::path real = fs::canonical(p, ec);
+    if (ec)
+        return p; // missing: reported as such
+    if (!inside(real, base)) {
+        why = "the referenced file '" + shown + "' is a link to " + detail::sanitizeUtf8(real.string())
+              + ", outside the DICOMDIR's folder; it was not read";
+        return {};
+    }
+    return real;
 }
 
 struct Context
@@ -105,7 +139,12 @@ struct Walker
     void emit(DcmDirectoryRecord& r, const std::string& type, const Context& ctx)
     {
         HeaderRecord rec;
-        const fs::path file = resolveFileId(base, r);
+        std::string refused;
+        const fs::path file = resolveFileId(base, r, refused);
+        if (!refused.empty()) {
+            problems.push_back(dirPath + ": " + refused);
+            return;
+        }
         std::string problem;
         std::error_code ec;
         if (!file.empty() && fs::is_regular_file(file, ec)) {
@@ -180,6 +219,8 @@ struct Walker
 bool DicomDirReader::isDicomDir(const std::string& path)
 {
     detail::ensureCodecsRegistered();
+    if (detail::fileType(path) != detail::FileType::Regular)
+        return false; // never open a FIFO or device
     DcmFileFormat file;
     if (file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, 256, ERM_autoDetect,
                               DCM_DirectoryRecordSequence).bad())
@@ -196,15 +237,22 @@ std::vector<HeaderRecord> DicomDirReader::read(const std::string& path, std::vec
 {
     detail::ensureCodecsRegistered();
     DcmFileFormat file;
+    detail::requireRegularFile(path);
     detail::check(file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect),
                   "Cannot read the DICOMDIR " + path, "The DICOMDIR is damaged; open its folder instead");
     DcmDataset& ds = *file.getDataset();
+    detail::convertToUtf8(ds);
     std::vector<HeaderRecord> out;
     DcmSequenceOfItems* seq = nullptr;
     if (ds.findAndGetSequence(DCM_DirectoryRecordSequence, seq).bad() || seq == nullptr || seq->card() == 0)
         return out; // an empty file set
 
-    Walker w{fs::path(path).parent_path(), path, out, problems, {}, {}};
+    std::error_code ec;
+    const fs::path base = fs::canonical(fs::absolute(path).parent_path(), ec);
+    if (ec)
+        throw Error("Cannot resolve the folder of the DICOMDIR " + path + ": " + ec.message(),
+                    "Check that you may read the folder", Error::Kind::Io);
+    Walker w{base, path, out, problems, {}, {}};
     std::vector<DcmDirectoryRecord*> records;
     for (unsigned long i = 0; i < seq->card(); ++i) {
         auto* rec = dynamic_cast<DcmDirectoryRecord*>(seq->getItem(i));

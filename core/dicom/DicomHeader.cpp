@@ -1,15 +1,15 @@
 #include "DicomHeader.h"
 
+#include "CharacterSet.h"
 #include "DcmtkSupport.h"
 #include "DicomPixelDecoder.h"
 #include "ImageLoader.h"
+#include "InputFile.h"
 #include "ObjectKind.h"
-
-#include <opencv2/imgcodecs.hpp>
+#include "RasterHeader.h"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 namespace ks::dicom {
@@ -18,91 +18,34 @@ namespace fs = std::filesystem;
 using detail::getInt;
 using detail::getString;
 
-namespace {
-
-std::string rasterKind(const std::string& path)
-{
-    std::string ext = fs::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    if (ext == ".png")
-        return "PNG";
-    if (ext == ".jpg" || ext == ".jpeg")
-        return "JPEG";
-    if (ext == ".tif" || ext == ".tiff")
-        return "TIFF";
-    return {};
-}
-
-/// Width and height from a PNG IHDR or a JPEG SOF marker without decoding; false if not found.
-bool rasterSize(const std::string& path, const std::string& kind, int& width, int& height)
-{
-    std::ifstream in(path, std::ios::binary);
-    auto byte = [&in]() { return in.get(); };
-    if (kind == "PNG") {
-        unsigned char h[24];
-        if (!in.read(reinterpret_cast<char*>(h), 24))
-            return false;
-        width = (h[16] << 24) | (h[17] << 16) | (h[18] << 8) | h[19];
-        height = (h[20] << 24) | (h[21] << 16) | (h[22] << 8) | h[23];
-        return width > 0 && height > 0;
-    }
-    if (kind == "JPEG") {
-        if (byte() != 0xFF || byte() != 0xD8)
-            return false;
-        for (int guard = 0; guard < 1000 && in; ++guard) {
-            int c = byte();
-            if (c != 0xFF)
-                return false;
-            while (c == 0xFF)
-                c = byte();
-            const int len = (byte() << 8) | byte();
-            if (c >= 0xC0 && c <= 0xCF && c != 0xC4 && c != 0xC8 && c != 0xCC) {
-                byte(); // precision
-                height = (byte() << 8) | byte();
-                width = (byte() << 8) | byte();
-                return in.good() && width > 0 && height > 0;
-            }
-            if (len < 2)
-                return false;
-            in.seekg(len - 2, std::ios::cur);
-        }
-    }
-    return false;
-}
-
-} // namespace
-
 HeaderStatus readHeader(const std::string& path, HeaderRecord& record, std::string& problem)
 {
     detail::ensureCodecsRegistered();
     record = HeaderRecord{};
     record.instance.path = fs::absolute(path).lexically_normal().string();
+    if (const detail::FileType type = detail::fileType(path); type != detail::FileType::Regular) {
+        problem = detail::describe(type) + ", not read";
+        return type == detail::FileType::Missing ? HeaderStatus::Damaged : HeaderStatus::NotDicom;
+    }
     const bool preamble = ImageLoader::hasDicomPreamble(path);
     if (!preamble) {
-        const std::string raster = rasterKind(path);
-        bool readable = false;
-        if (!raster.empty()) {
-            try {
-                readable = cv::haveImageReader(path);
-            } catch (const cv::Exception&) {
-                readable = false;
-            }
-        }
-        if (readable) {
+        const detail::RasterHeader raster = detail::readRasterHeader(path);
+        if (!raster.format.empty()) {
             record.patientName = "(not DICOM)";
             record.studyDescription = "Images without DICOM header";
-            record.seriesDescription = fs::path(path).parent_path().filename().string();
+            record.seriesDescription = detail::sanitizeUtf8(fs::path(path).parent_path().filename().string());
             record.seriesInstanceUid = "folder:" + fs::path(record.instance.path).parent_path().string();
-            record.instance.objectKind = "image (" + raster + ")";
+            record.instance.objectKind = "image (" + raster.format + ")";
             record.instance.hasImage = true;
-            record.instance.frames = 1;
-            record.instance.transferSyntaxName = raster;
+            record.instance.frames = int(std::max<size_t>(1, raster.pages.size()));
+            record.instance.transferSyntaxName = raster.format;
             record.instance.modality = "OT";
-            rasterSize(path, raster, record.instance.columns, record.instance.rows);
+            if (!raster.pages.empty() && raster.pages.front().width <= 1u << 30 && raster.pages.front().height <= 1u << 30) {
+                record.instance.columns = int(raster.pages.front().width);
+                record.instance.rows = int(raster.pages.front().height);
+            }
             return HeaderStatus::Ok;
         }
-        if (!raster.empty())
-            return HeaderStatus::NotDicom;
     }
     DcmFileFormat file;
     const OFCondition cond = file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, 1024,
@@ -114,6 +57,7 @@ HeaderStatus readHeader(const std::string& path, HeaderRecord& record, std::stri
         return HeaderStatus::Damaged;
     }
     DcmDataset& ds = *file.getDataset();
+    detail::convertToUtf8(ds);
     DcmMetaInfo* meta = file.getMetaInfo();
     std::string sopClass = getString(ds, DCM_SOPClassUID);
     if (sopClass.empty() && meta)

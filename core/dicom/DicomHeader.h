@@ -31,10 +31,11 @@ enum class HeaderStatus {
     Directory  ///< a DICOMDIR (media directory), not an instance
 };
 
-/// Reads the header of `path` up to the pixel data. PNG/JPEG/TIFF files (by extension and
-/// signature) give a record with objectKind "image (PNG)" etc., grouped under a patient named
-/// "(not DICOM)"; their size comes from the PNG/JPEG header (TIFF: rows/columns 0, unknown until
-/// opened). Thread-safe.
+/// Reads the header of `path` up to the pixel data. PNG/JPEG/TIFF/BMP files (by signature) give a
+/// record with objectKind "image (PNG)" etc., grouped under a patient named "(not DICOM)"; their
+/// size comes from the header (TIFF: the first page; frames = pages). Strings are UTF-8 (converted
+/// from the file's Specific Character Set). A path that is not a regular file (FIFO, device,
+/// socket) is never opened: NotDicom with `problem` saying what it is. Thread-safe.
 HeaderStatus readHeader(const std::string& path, HeaderRecord& record, std::string& problem);
 
 /// Adds records to `tree`, grouping by patient (ID + name), StudyInstanceUID, SeriesInstanceUID,

@@ -2,6 +2,7 @@
 
 #include "DcmtkSupport.h"
 #include "ObjectKind.h"
+#include "PixelDataCheck.h"
 #include "SegmentedPalette.h"
 
 #include <dcmtk/dcmdata/dccodec.h>
@@ -23,18 +24,6 @@ std::string fileName(const std::string& path)
 {
     const auto slash = path.find_last_of('/');
     return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-/// Bytes the uncompressed pixel data must hold.
-unsigned long long expectedPixelBytes(long rows, long cols, long spp, long bitsAllocated, long frames,
-                                      const std::string& photometric)
-{
-    unsigned long long samples = static_cast<unsigned long long>(rows) * cols * frames;
-    if (photometric == "YBR_FULL_422" || photometric == "YBR_PARTIAL_422")
-        samples *= 2; // two luminance + Cb + Cr per two pixels
-    else
-        samples *= spp;
-    return (samples * static_cast<unsigned long long>(bitsAllocated) + 7) / 8;
 }
 
 void checkDecodable(DcmDataset& ds, const std::string& path)
@@ -261,30 +250,7 @@ void decodePixels(DcmDataset& ds, const std::string& path, Image& image, Progres
     }
     checkDecodable(ds, path);
 
-    const long rows = getInt(ds, DCM_Rows).value_or(0), cols = getInt(ds, DCM_Columns).value_or(0);
-    const long spp = getInt(ds, DCM_SamplesPerPixel).value_or(1);
-    const long bitsAllocated = getInt(ds, DCM_BitsAllocated).value_or(0);
-    const std::string framesText = getString(ds, DCM_NumberOfFrames);
-    if (!framesText.empty() && framesText.find_first_not_of("0123456789+ ") != std::string::npos)
-        throw Error(fileName(path) + " is malformed: Number of Frames (0028,0008) is '" + framesText
-                        + "', not a whole number",
-                    "The file violates the DICOM standard; re-export it from its source");
-    const long frames = std::max(1L, getInt(ds, DCM_NumberOfFrames).value_or(1));
-    if (rows <= 0 || cols <= 0 || bitsAllocated <= 0)
-        throw Error(fileName(path) + " has pixel data but no valid Rows, Columns or Bits Allocated",
-                    "The file is damaged");
-    if (!DcmXfer(ds.getOriginalXfer()).isEncapsulated()) {
-        DcmElement* px = nullptr;
-        ds.findAndGetElement(DCM_PixelData, px);
-        const unsigned long long expected =
-            expectedPixelBytes(rows, cols, spp, bitsAllocated, frames, getString(ds, DCM_PhotometricInterpretation));
-        if (px == nullptr || px->getLength() < expected)
-            throw Error(fileName(path) + ": the pixel data is truncated ("
-                            + std::to_string(px ? px->getLength() : 0) + " bytes, "
-                            + std::to_string(expected) + " needed for " + std::to_string(frames)
-                            + " frame(s) of " + std::to_string(cols) + "×" + std::to_string(rows) + ")",
-                        "The file is incomplete; copy it again from the source");
-    }
+    checkPixelData(ds, fileName(path)); // limits and completeness, before anything is decompressed
     progress.step(0.05, "Decompressing");
     check(ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr),
           "Cannot decompress the pixel data of " + fileName(path) + " ("

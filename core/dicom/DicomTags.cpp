@@ -1,7 +1,9 @@
 #include "DicomTags.h"
 
+#include "CharacterSet.h"
 #include "DcmtkSupport.h"
 #include "DicomTagsDcmtk.h"
+#include "InputFile.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -39,7 +41,7 @@ void appendTags(DcmItem& item, int depth, size_t maxValueChars, std::vector<TagE
         DcmTag tag = e->getTag();
         TagEntry row;
         row.tag = tagText(tag);
-        row.name = tag.getTagName();
+        row.name = sanitizeUtf8(tag.getTagName());
         row.vr = DcmVR(e->ident()).getVRName();
         row.depth = depth;
         if (e->ident() == EVR_SQ) {
@@ -65,9 +67,9 @@ void appendTags(DcmItem& item, int depth, size_t maxValueChars, std::vector<TagE
         } else {
             OFString value;
             if (e->getOFStringArray(value).good())
-                row.value = value.c_str();
+                row.value = sanitizeUtf8(std::string_view(value.c_str(), value.length()));
             if (row.value.size() > maxValueChars)
-                row.value = row.value.substr(0, maxValueChars) + "...";
+                row.value = utf8Prefix(row.value, maxValueChars) + "...";
         }
         out.push_back(std::move(row));
     }
@@ -77,11 +79,11 @@ void appendTags(DcmItem& item, int depth, size_t maxValueChars, std::vector<TagE
 
 std::vector<TagEntry> DicomTags::read(const std::string& path, size_t maxValueChars)
 {
-    if (!std::filesystem::is_regular_file(path))
-        throw Error("File not found: " + path, "Check the path", Error::Kind::Io);
+    detail::requireRegularFile(path);
     DcmFileFormat file;
     detail::check(file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect),
                   "Cannot read " + path + " as DICOM", "The file is damaged or not a DICOM file");
+    detail::convertToUtf8(*file.getDataset());
     std::vector<TagEntry> rows;
     if (DcmMetaInfo* meta = file.getMetaInfo())
         detail::appendTags(*meta, 0, maxValueChars, rows);

@@ -18,7 +18,8 @@ public:
     /// items appear as rows named "Item #n" at depth+1, their attributes at depth+2. Binary
     /// values (pixel data, OB/OW/UN) show their length only; long values are shortened to
     /// `maxValueChars` characters followed by "...".
-    /// Reads the file without decoding pixels.
+    /// Values are UTF-8 (converted from the file's Specific Character Set; invalid bytes become
+    /// U+FFFD). Reads the file without decoding pixels; FIFOs and devices are refused unopened.
     /// \throws ks::Error when the file is missing or not readable as DICOM
     static std::vector<TagEntry> read(const std::string& path, size_t maxValueChars = 256);
 };

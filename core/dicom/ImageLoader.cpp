@@ -1,8 +1,12 @@
 #include "ImageLoader.h"
 
+#include "CharacterSet.h"
 #include "DcmtkSupport.h"
 #include "DicomPixelDecoder.h"
 #include "DicomTagsDcmtk.h"
+#include "InputFile.h"
+#include "PixelDataCheck.h"
+#include "RasterHeader.h"
 #include "SegmentedPalette.h"
 
 #include <opencv2/imgcodecs.hpp>
@@ -10,7 +14,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 
 namespace ks::dicom {
 
@@ -21,13 +24,6 @@ namespace {
 std::string fileName(const std::string& path)
 {
     return fs::path(path).filename().string();
-}
-
-std::string lowerExtension(const std::string& path)
-{
-    std::string ext = fs::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return ext;
 }
 
 /// Loads the file with DCMTK (meta header auto-detected). `sure` = the file has the DICM magic.
@@ -50,6 +46,7 @@ void loadDicomFile(const std::string& path, bool sure, DcmFileFormat& file)
             throw Error(fileName(path) + " is neither a DICOM file nor a PNG/JPEG/TIFF image",
                         "Open a DICOM, PNG, JPEG or TIFF file");
     }
+    detail::convertToUtf8(*file.getDataset());
 }
 
 Image loadDicom(const std::string& path, bool sure, Progress& progress)
@@ -69,12 +66,36 @@ Image loadDicom(const std::string& path, bool sure, Progress& progress)
     return image;
 }
 
+/// Reads the raster header and checks it against the limits before OpenCV allocates anything.
+void checkRasterHeader(const std::string& path, const detail::RasterHeader& header)
+{
+    if (header.format.empty())
+        throw Error(fileName(path) + " is an image format KidneyScope does not open",
+                    "Convert it to PNG, JPEG or TIFF (or open a DICOM file)", Error::Kind::Unsupported);
+    if (header.pages.empty())
+        throw Error(fileName(path) + " is a damaged " + header.format + " file: its header gives no valid image size",
+                    "The image file is damaged; copy it again from the source");
+    const ImageLimits limits = ImageLimits::current();
+    std::uint64_t bits = 0;
+    for (const detail::RasterPage& p : header.pages) {
+        limits.check(fileName(path), p.width, p.height, p.bitsPerPixel, 1);
+        bits += p.width * p.height * p.bitsPerPixel; // each factor bounded by the check above
+        if (bits / 8 > limits.maxFileBytes)
+            throw Error(fileName(path) + " has " + std::to_string(header.pages.size())
+                            + " pages that together decode to more than KidneyScope decodes per file ("
+                            + std::to_string(limits.maxFileBytes >> 20) + " MiB)",
+                        "If the image is genuine, raise the limit with --max-decoded-mb N or KS_MAX_DECODED_MB=N",
+                        Error::Kind::Unsupported);
+    }
+}
+
 Image loadRaster(const std::string& path, Progress& progress, std::optional<double> userPixelSizeMm)
 {
-    const std::string ext = lowerExtension(path);
+    const detail::RasterHeader header = detail::readRasterHeader(path);
+    checkRasterHeader(path, header);
     std::vector<cv::Mat> pages;
     try {
-        if (ext == ".tif" || ext == ".tiff")
+        if (header.format == "TIFF")
             cv::imreadmulti(path, pages, cv::IMREAD_UNCHANGED);
         else
             pages.push_back(cv::imread(path, cv::IMREAD_UNCHANGED));
@@ -105,8 +126,7 @@ Image loadRaster(const std::string& path, Progress& progress, std::optional<doub
     }
     image.meta.sourcePath = fs::absolute(path).string();
     image.meta.photometric = image.isColor() ? "RGB" : "MONOCHROME2";
-    image.meta.transferSyntaxName = ext == ".png" ? "PNG" : (ext == ".tif" || ext == ".tiff") ? "TIFF"
-                                    : (ext == ".jpg" || ext == ".jpeg") ? "JPEG" : "raster image";
+    image.meta.transferSyntaxName = header.format;
     image.meta.bitsStored = image.frames.front().depth() == CV_8U ? 8 : 16;
     image.meta.modality = "OT";
     if (image.frames.front().depth() == CV_8U) {
@@ -134,41 +154,50 @@ Image loadRaster(const std::string& path, Progress& progress, std::optional<doub
 
 bool ImageLoader::hasDicomPreamble(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    char buf[132] = {};
-    if (!in.read(buf, sizeof buf))
-        return false;
-    return buf[128] == 'D' && buf[129] == 'I' && buf[130] == 'C' && buf[131] == 'M';
+    const std::vector<unsigned char> buf = detail::readPrefix(path, 132);
+    return buf.size() == 132 && buf[128] == 'D' && buf[129] == 'I' && buf[130] == 'C' && buf[131] == 'M';
 }
 
-Image ImageLoader::load(const std::string& path, Progress& progress, std::optional<double> userPixelSizeMm)
+namespace {
+
+Image loadChecked(const std::string& path, Progress& progress, std::optional<double> userPixelSizeMm)
 {
-    std::error_code ec;
-    if (!fs::exists(path, ec))
-        throw Error("File not found: " + path, "Check the path", Error::Kind::Io);
-    if (fs::is_directory(path, ec))
-        throw Error(path + " is a folder, not an image file", "Open one file, or scan the folder for studies");
-    {
-        std::ifstream probe(path, std::ios::binary);
-        if (!probe)
-            throw Error("Cannot open " + path, "Check that you may read the file", Error::Kind::Io);
-    }
+    detail::requireRegularFile(path); // FIFOs, devices and sockets are never opened
     progress.step(0.0, "Opening " + fileName(path));
-    if (hasDicomPreamble(path))
+    if (ImageLoader::hasDicomPreamble(path))
         return loadDicom(path, true, progress);
+    if (!detail::readRasterHeader(path).format.empty())
+        return loadRaster(path, progress, userPixelSizeMm);
     bool raster = false;
     try {
         raster = cv::haveImageReader(path);
     } catch (const cv::Exception&) {
         raster = false;
     }
-    if (raster)
-        return loadRaster(path, progress, userPixelSizeMm);
+    if (raster) // another format OpenCV knows (WebP, PNM, EXR...): refused with a clear message
+        checkRasterHeader(path, detail::readRasterHeader(path));
     return loadDicom(path, false, progress);
+}
+
+} // namespace
+
+Image ImageLoader::load(const std::string& path, Progress& progress, std::optional<double> userPixelSizeMm)
+{
+    try {
+        return loadChecked(path, progress, userPixelSizeMm);
+    } catch (const std::bad_alloc&) {
+        throw Error("Not enough memory to decode " + fileName(path),
+                    "Close other programs, or lower the decoded-size limit (--max-decoded-mb, KS_MAX_DECODED_MB) "
+                    "so that such files are refused up front",
+                    Error::Kind::Io);
+    } catch (const cv::Exception& e) {
+        throw Error("Cannot decode " + fileName(path) + ": " + e.msg, "The image file is damaged");
+    }
 }
 
 std::vector<cv::Mat> ImageLoader::loadStoredValues(const std::string& path)
 {
+    detail::requireRegularFile(path);
     if (!hasDicomPreamble(path))
         throw Error(fileName(path) + " has no DICOM preamble", "Give a DICOM Part 10 file");
     DcmFileFormat file;
@@ -176,6 +205,9 @@ std::vector<cv::Mat> ImageLoader::loadStoredValues(const std::string& path)
     DcmDataset& ds = *file.getDataset();
     if (detail::getInt(ds, DCM_SamplesPerPixel).value_or(1) != 1)
         throw Error(fileName(path) + " has more than one sample per pixel", "Give a monochrome or palette image");
+    if (!ds.tagExistsWithValue(DCM_PixelData))
+        throw Error(fileName(path) + " holds no pixel data", "Give a DICOM image file");
+    detail::checkPixelData(ds, fileName(path));
     detail::check(ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr),
                   "Cannot decompress " + fileName(path), "", Error::Kind::Unsupported);
     return detail::storedSingleSampleFrames(ds);

@@ -1,7 +1,9 @@
 #include "StudyScanner.h"
 
 #include "DicomDirReader.h"
+#include "CharacterSet.h"
 #include "DicomHeader.h"
+#include "InputFile.h"
 
 #include "common/Error.h"
 
@@ -24,12 +26,16 @@ int StudyTree::instanceCount() const
 
 StudyTree StudyScanner::scan(const std::string& path, Progress& progress)
 {
-    std::error_code ec;
-    if (!fs::exists(path, ec))
+    const detail::FileType type = detail::fileType(path);
+    if (type == detail::FileType::Missing)
         throw Error("Not found: " + path, "Check the path", Error::Kind::Io);
+    if (type != detail::FileType::Regular && type != detail::FileType::Directory)
+        throw Error(path + " is " + detail::describe(type) + ", not a file or folder; KidneyScope does not read from it",
+                    "Give a DICOM or image file, a folder or a DICOMDIR");
+    std::error_code ec;
     StudyTree tree;
     std::vector<HeaderRecord> records;
-    if (!fs::is_directory(path, ec)) {
+    if (type == detail::FileType::Regular) {
         if (DicomDirReader::isDicomDir(path)) {
             records = DicomDirReader::read(path, tree.problems, progress);
         } else {
@@ -38,7 +44,7 @@ StudyTree StudyScanner::scan(const std::string& path, Progress& progress)
             switch (readHeader(path, rec, problem)) {
             case HeaderStatus::Ok: records.push_back(std::move(rec)); break;
             case HeaderStatus::NotDicom: ++tree.skippedFiles; break;
-            case HeaderStatus::Damaged: tree.problems.push_back(path + ": " + problem); break;
+            case HeaderStatus::Damaged: tree.problems.push_back(detail::sanitizeUtf8(path) + ": " + problem); break;
             case HeaderStatus::Directory: break;
             }
         }
@@ -53,11 +59,30 @@ StudyTree StudyScanner::scan(const std::string& path, Progress& progress)
     if (ec)
         throw Error("Cannot read the folder " + path + ": " + ec.message(), "Check that you may read it",
                     Error::Kind::Io);
+    const fs::path root = fs::canonical(path, ec);
+    if (ec)
+        throw Error("Cannot read the folder " + path + ": " + ec.message(), "Check that you may read it",
+                    Error::Kind::Io);
     for (; it != end; it.increment(ec)) {
         if (ec)
             break;
+        if (it->is_symlink(ec)) {
+            // Links are followed only to files inside the scanned folder.
+            const fs::path target = fs::canonical(it->path(), ec);
+            const fs::path rel = ec ? fs::path() : target.lexically_relative(root);
+            if (ec || rel.empty() || *rel.begin() == ".." || rel.is_absolute()) {
+                if (!ec)
+                    tree.problems.push_back(detail::sanitizeUtf8(it->path().string()) + ": a link to "
+                                            + detail::sanitizeUtf8(target.string())
+                                            + ", outside the scanned folder; not read");
+                ec.clear();
+                continue;
+            }
+        }
         if (it->is_regular_file(ec))
             files.push_back(it->path());
+        else if (!it->is_directory(ec))
+            ++tree.skippedFiles; // FIFOs, devices, sockets: never opened
         if (files.size() % 1000 == 0)
             progress.step(0.0, "Listing " + path + " (" + std::to_string(files.size()) + " files)");
     }
@@ -71,7 +96,9 @@ StudyTree StudyScanner::scan(const std::string& path, Progress& progress)
         switch (readHeader(files[i].string(), rec, problem)) {
         case HeaderStatus::Ok: records.push_back(std::move(rec)); break;
         case HeaderStatus::NotDicom: ++tree.skippedFiles; break;
-        case HeaderStatus::Damaged: tree.problems.push_back(files[i].string() + ": " + problem); break;
+        case HeaderStatus::Damaged:
+            tree.problems.push_back(detail::sanitizeUtf8(files[i].string()) + ": " + problem);
+            break;
         case HeaderStatus::Directory: ++tree.skippedFiles; break; // its files are found by the scan itself
         }
     }
