@@ -3,6 +3,7 @@
 #include "Args.h"
 
 #include "common/Error.h"
+#include "common/ImageLimits.h"
 #include "dicom/ImageLoader.h"
 #include "dicom/StudyScanner.h"
 
@@ -16,10 +17,14 @@ namespace ks::cli {
 
 int benchIoCommand(const std::vector<std::string>& argv, Io io)
 {
-    const Args args(argv, {{"repeats", 1}});
+    const Args args(argv, {{"repeats", 1}, {"max-decoded-mb", 1}});
     if (args.positional().size() != 1)
         throw Error("bench-io needs the FOLDER (or file) to time",
-                    "Usage: kidneyscope-cli bench-io FOLDER [--repeats N], e.g. bench-io ../shared/dicom/us");
+                    "Usage: kidneyscope-cli bench-io FOLDER [--repeats N] [--max-decoded-mb N], e.g. bench-io "
+                    "../shared/dicom/us");
+    if (args.has("max-decoded-mb"))
+        ImageLimits::setCurrent(
+            ImageLimits::current().withMaxDecodedMb(args.number("max-decoded-mb", 1024)));
     const int repeats = args.integer("repeats", 5);
     if (repeats < 1 || repeats > 1000)
         throw Error("--repeats must be between 1 and 1000", "e.g. --repeats 5");

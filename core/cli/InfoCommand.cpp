@@ -4,6 +4,8 @@
 #include "ConsoleProgress.h"
 
 #include "common/Error.h"
+#include "common/ImageLimits.h"
+#include "dicom/DicomDirReader.h"
 #include "dicom/ImageLoader.h"
 #include "dicom/StudyScanner.h"
 
@@ -123,14 +125,49 @@ void printText(const std::string& path, const dicom::StudyTree& tree, const Deco
         out << "Problem: " << problem << "\n";
 }
 
+/// Exit status of `info` (documented in its usage text): 0 when what was asked for is readable;
+/// 1 when a single file named on the command line is not a readable DICOM/image file or does not
+/// decode, when a folder or DICOMDIR holds nothing readable, or when --decode was given and an
+/// image failed to decode. The listing is printed first either way; the reason goes to stderr.
+int exitStatus(const std::string& path, bool folderOrDir, const dicom::StudyTree& tree, const DecodeResults& decoded,
+               std::ostream& err)
+{
+    std::string reason;
+    size_t failed = 0;
+    std::string firstFailure;
+    for (const auto& [file, outcome] : decoded)
+        if (outcome.rfind("FAILED", 0) == 0 && failed++ == 0)
+            firstFailure = file + ": " + outcome.substr(8);
+    if (tree.instanceCount() == 0) {
+        reason = folderOrDir ? "found no readable DICOM or image file" : "is not a readable DICOM or image file";
+        if (!tree.problems.empty())
+            reason += " (" + tree.problems.front() + ")";
+        else if (tree.skippedFiles > 0 && !folderOrDir)
+            reason += " (neither DICOM nor PNG/JPEG/TIFF)";
+    } else if (failed == 1 && !folderOrDir) {
+        reason = "could not be decoded: " + decoded.begin()->second.substr(8);
+    } else if (failed > 0) {
+        reason = ": " + std::to_string(failed) + " image(s) could not be decoded; the first, " + firstFailure;
+    }
+    if (reason.empty())
+        return 0;
+    err << "kidneyscope-cli info: " << path << (reason.front() == ':' ? "" : " ") << reason << "\n";
+    return 1;
+}
+
 } // namespace
 
 int infoCommand(const std::vector<std::string>& argv, Io io)
 {
-    const Args args(argv, {{"json", 0}, {"decode", 0}, {"quiet", 0}});
+    const Args args(argv, {{"json", 0}, {"decode", 0}, {"quiet", 0}, {"max-decoded-mb", 1}});
     if (args.positional().size() != 1)
         throw Error("info needs exactly one PATH (a file, a folder or a DICOMDIR)",
-                    "Usage: kidneyscope-cli info PATH [--json] [--decode] [--quiet]");
+                    "Usage: kidneyscope-cli info PATH [--json] [--decode] [--quiet] [--max-decoded-mb N]; exits 1 "
+                    "when the file is not readable (for a folder: when nothing in it is), or with --decode when an "
+                    "image fails to decode");
+    if (args.has("max-decoded-mb"))
+        ImageLimits::setCurrent(
+            ImageLimits::current().withMaxDecodedMb(args.number("max-decoded-mb", 1024)));
     const std::string path = args.positional().front();
     ConsoleProgress progress(io.err, args.has("quiet") || args.has("json"));
     const dicom::StudyTree tree = dicom::StudyScanner::scan(path, progress);
@@ -139,7 +176,9 @@ int infoCommand(const std::vector<std::string>& argv, Io io)
     // A single file is always decoded (so that e.g. JPEG 2000 says so); a folder with --decode.
     DecodeResults decoded;
     std::error_code ec;
-    const bool single = !std::filesystem::is_directory(path, ec) && tree.instanceCount() == 1;
+    const bool folder = std::filesystem::is_directory(path, ec);
+    const bool folderOrDir = folder || tree.instanceCount() > 1 || dicom::DicomDirReader::isDicomDir(path);
+    const bool single = !folder && tree.instanceCount() == 1;
     if (single || args.has("decode")) {
         for (const auto& p : tree.patients)
             for (const auto& s : p.studies)
@@ -190,11 +229,13 @@ int infoCommand(const std::vector<std::string>& argv, Io io)
                           {"skippedFiles", tree.skippedFiles},
                           {"problems", tree.problems},
                           {"patients", patients}};
-        io.out << out.dump(2) << "\n";
+        // Paths need not be UTF-8; DICOM text already is (converted at the source).
+        io.out << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     } else {
         printText(path, tree, decoded, io.out);
     }
-    return 0;
+    io.out.flush();
+    return exitStatus(path, folderOrDir, tree, decoded, io.err);
 }
 
 } // namespace ks::cli
