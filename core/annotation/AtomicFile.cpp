@@ -1,5 +1,7 @@
 #include "AtomicFile.h"
 
+#include "ProjectFiles.h"
+
 #include "common/Error.h"
 
 #include <cerrno>
@@ -9,6 +11,7 @@
 #include <sstream>
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
 namespace ks::annotation {
@@ -27,9 +30,10 @@ Error ioError(const std::string& what, const std::string& path, int err)
 
 } // namespace
 
-void writeFileAtomically(const std::string& path, const std::string& content)
+void writeFileAtomically(const std::string& path, const std::string& content, bool overwrite)
 {
     namespace fs = std::filesystem;
+    ProjectFiles::refuseDatabaseFile(path, "The output file");
     const fs::path target = fs::absolute(path);
     const fs::path folder = target.parent_path();
     const std::string tmp = target.string() + ".tmp-" + std::to_string(::getpid());
@@ -57,10 +61,24 @@ void writeFileAtomically(const std::string& path, const std::string& content)
         ::unlink(tmp.c_str());
         throw ioError("Cannot write", path, err);
     }
-    if (::rename(tmp.c_str(), target.c_str()) != 0) {
+    if (overwrite) {
+        if (::rename(tmp.c_str(), target.c_str()) != 0) {
+            const int err = errno;
+            ::unlink(tmp.c_str());
+            throw ioError("Cannot replace", path, err);
+        }
+    } else {
+        // renameat2(RENAME_NOREPLACE) never replaces; where the file system lacks it, link() neither.
+        int rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE);
+        if (rc != 0 && errno == EINVAL)
+            rc = ::link(tmp.c_str(), target.c_str());
         const int err = errno;
         ::unlink(tmp.c_str());
-        throw ioError("Cannot replace", path, err);
+        if (rc != 0 && err == EEXIST)
+            throw Error("'" + target.string() + "' already exists", "Choose another name, or allow replacing it; "
+                        "nothing was written", Error::Kind::InvalidInput);
+        if (rc != 0)
+            throw ioError("Cannot create", path, err);
     }
     // Make the rename itself durable. Failure here is not fatal: the data is in place.
     const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -72,6 +90,11 @@ void writeFileAtomically(const std::string& path, const std::string& content)
 
 std::string readWholeFile(const std::string& path)
 {
+    ProjectFiles::refuseDatabaseFile(path, "The file");
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        throw Error("'" + path + "' is not a regular file (a folder, FIFO, socket or device)",
+                    "Give the path of a file", Error::Kind::InvalidInput);
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error("Cannot read '" + path + "': " + std::strerror(errno),

@@ -1,6 +1,7 @@
 #include "CocoDataset.h"
 
 #include "AtomicFile.h"
+#include "Utf8Text.h"
 
 #include "common/Error.h"
 
@@ -90,6 +91,37 @@ private:
 
 std::string at(const char* list, size_t i) { return std::string(list) + "[" + std::to_string(i) + "]"; }
 
+bool isInside(const fs::path& path, const fs::path& folder)
+{
+    auto p = path.begin();
+    for (auto f = folder.begin(); f != folder.end(); ++f, ++p) {
+        if (f->empty())
+            continue;   // a trailing separator of the folder
+        if (p == path.end() || *p != *f)
+            return false;
+    }
+    return true;
+}
+
+/// The absolute path of an image entry, which must stay inside `root` (the JSON's folder or
+/// the given images folder) also after resolving symlinks, and must be a regular file when it
+/// exists: a COCO file from elsewhere may not make us read /etc/shadow, a FIFO or a device.
+std::string confined(const Reader& r, const std::string& where, const std::string& fileName, const fs::path& root)
+{
+    const fs::path p(fileName);
+    const fs::path lexical = (p.is_absolute() ? p : root / p).lexically_normal();
+    std::error_code ec;
+    const fs::path realRoot = fs::weakly_canonical(root, ec);
+    const fs::path real = fs::weakly_canonical(lexical, ec);
+    if (ec || !isInside(lexical, root.lexically_normal()) || !isInside(real, realRoot))
+        r.fail(where, "'" + fileName + "' points outside the image folder '" + root.string() +
+                          "' (file names must be relative to it, without '..' or links that leave it)");
+    const fs::file_status st = fs::status(real, ec);
+    if (fs::exists(st) && !fs::is_regular_file(st))
+        r.fail(where, "'" + fileName + "' is not a regular file (a folder, FIFO, socket or device)");
+    return lexical.string();
+}
+
 CocoImage readImage(const Reader& r, const json& j, const std::string& where, const fs::path& root)
 {
     if (!j.is_object())
@@ -99,8 +131,7 @@ CocoImage readImage(const Reader& r, const json& j, const std::string& where, co
     im.fileName = r.text(r.member(j, where, "file_name"), where + ".file_name");
     if (im.fileName.empty())
         r.fail(where + ".file_name", "empty file name");
-    const fs::path p(im.fileName);
-    im.path = (p.is_absolute() ? p : root / p).lexically_normal().string();
+    im.path = confined(r, where + ".file_name", im.fileName, root);
     if (j.contains("width"))
         im.width = static_cast<int>(r.integer(j["width"], where + ".width"));
     if (j.contains("height"))
@@ -191,7 +222,7 @@ CocoDataset CocoDataset::load(const std::string& jsonPath, const std::string& im
 
     CocoDataset ds;
     ds.jsonPath = file;
-    const fs::path root = imageRoot.empty() ? fs::path(file).parent_path() : fs::absolute(imageRoot);
+    const fs::path root = (imageRoot.empty() ? fs::path(file).parent_path() : fs::absolute(imageRoot)).lexically_normal();
 
     std::map<long long, std::string> categories;
     if (const auto it = doc.find("categories"); it != doc.end()) {
@@ -235,7 +266,7 @@ CocoDataset CocoDataset::load(const std::string& jsonPath, const std::string& im
     return ds;
 }
 
-void CocoDataset::save(const std::string& jsonPath) const
+void CocoDataset::save(const std::string& jsonPath, bool overwrite) const
 {
     const fs::path file = fs::absolute(jsonPath).lexically_normal();
     const fs::path folder = file.parent_path();
@@ -249,7 +280,7 @@ void CocoDataset::save(const std::string& jsonPath) const
     doc["info"] = {{"description", "KidneyScope annotations"}};
     json cats = json::array();
     for (size_t i = 0; i < names.size(); ++i)
-        cats.push_back({{"id", static_cast<long long>(i + 1)}, {"name", names[i]}});
+        cats.push_back({{"id", static_cast<long long>(i + 1)}, {"name", validUtf8(names[i])}});
     doc["categories"] = std::move(cats);
 
     json images = json::array();
@@ -259,7 +290,7 @@ void CocoDataset::save(const std::string& jsonPath) const
             const fs::path rel = fs::path(im.path).lexically_relative(folder);
             name = rel.empty() ? im.path : rel.string();
         }
-        json j = {{"id", im.id}, {"file_name", name}, {"width", im.width}, {"height", im.height}};
+        json j = {{"id", im.id}, {"file_name", validUtf8(name)}, {"width", im.width}, {"height", im.height}};
         if (im.pixelSpacingMm)
             j["pixel_spacing_mm"] = *im.pixelSpacingMm;
         if (im.pixelSpacingYMm)
@@ -267,13 +298,13 @@ void CocoDataset::save(const std::string& jsonPath) const
         if (im.frame != 0)
             j["frame"] = im.frame;
         if (!im.sopInstanceUid.empty())
-            j["sop_instance_uid"] = im.sopInstanceUid;
+            j["sop_instance_uid"] = validUtf8(im.sopInstanceUid);
         if (!im.patientId.empty())
-            j["patient_id"] = im.patientId;
+            j["patient_id"] = validUtf8(im.patientId);
         if (!im.patientName.empty())
-            j["patient_name"] = im.patientName;
+            j["patient_name"] = validUtf8(im.patientName);
         if (!im.patientBirthDate.empty())
-            j["patient_birth_date"] = im.patientBirthDate;
+            j["patient_birth_date"] = validUtf8(im.patientBirthDate);
         images.push_back(std::move(j));
     }
     doc["images"] = std::move(images);
@@ -289,16 +320,17 @@ void CocoDataset::save(const std::string& jsonPath) const
                                    {"length", a.rotated->length}, {"width", a.rotated->width},
                                    {"angle_deg", a.rotated->angleDeg}};
         if (!a.author.empty())
-            j["author"] = a.author;
+            j["author"] = validUtf8(a.author);
         if (!a.status.empty())
-            j["status"] = a.status;
+            j["status"] = validUtf8(a.status);
         if (!a.source.empty())
-            j["source"] = a.source;
+            j["source"] = validUtf8(a.source);
         anns.push_back(std::move(j));
     }
     doc["annotations"] = std::move(anns);
 
-    writeFileAtomically(file.string(), doc.dump(1) + "\n");
+    // Every text went through validUtf8 (Latin-1 bytes re-encoded); replace is a last resort.
+    writeFileAtomically(file.string(), doc.dump(1, ' ', false, json::error_handler_t::replace) + "\n", overwrite);
 }
 
 std::vector<CocoAnnotation> CocoDataset::annotationsOf(long long imageId) const

@@ -53,10 +53,14 @@ struct CocoDataset
     std::vector<std::string> categories;
 
     /// Reads and validates a COCO file; file names are resolved against `imageRoot`, or the
-    /// JSON's folder when empty. \throws ks::Error naming the file and what is wrong.
+    /// JSON's folder when empty, and must stay inside that folder (no "..", no absolute path
+    /// outside it, no symlink leaving it) and name a regular file when it exists (no FIFO or
+    /// device). \throws ks::Error (InvalidInput) naming the file, the entry and what is wrong.
     static CocoDataset load(const std::string& jsonPath, const std::string& imageRoot = {});
-    /// Writes atomically (temporary file + rename); file names relative to the JSON's folder.
-    void save(const std::string& jsonPath) const;
+    /// Writes atomically (temporary file + rename); file names relative to the JSON's folder
+    /// (or `fileName` when `path` is empty). Text that is not UTF-8 is re-encoded (validUtf8). With
+    /// `overwrite` false an existing file is never replaced (ks::Error instead).
+    void save(const std::string& jsonPath, bool overwrite = true) const;
 
     /// Annotations of one image.
     std::vector<CocoAnnotation> annotationsOf(long long imageId) const;

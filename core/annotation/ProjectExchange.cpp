@@ -2,7 +2,9 @@
 
 #include "AtomicFile.h"
 #include "CocoDataset.h"
+#include "ProjectFiles.h"
 #include "ProjectStore.h"
+#include "Utf8Text.h"
 
 #include "common/Error.h"
 #include "dicom/StudyScanner.h"
@@ -29,8 +31,9 @@ std::string num(double v)
 
 std::string optNum(const std::optional<double>& v) { return v ? num(*v) : std::string(); }
 
-std::string csvField(const std::string& s)
+std::string csvField(const std::string& text)
 {
+    const std::string s = validUtf8(text);
     if (s.find_first_of(",\"\r\n") == std::string::npos)
         return s;
     std::string out = "\"";
@@ -70,13 +73,35 @@ std::optional<ImageRecord> readHeader(const std::string& path, std::string& prob
     return std::nullopt;
 }
 
-bool sameRoi(const Annotation& a, const Annotation& b)
+bool isInside(const fs::path& path, const fs::path& folder)
 {
-    return a.imageId == b.imageId && a.label == b.label && a.box == b.box && a.rotated == b.rotated &&
-           a.author == b.author;
+    const fs::path rel = path.lexically_relative(folder);
+    return !rel.empty() && *rel.begin() != "..";
+}
+
+/// `path` relative to `folder` (which holds it).
+std::string relativeName(const std::string& path, const std::string& folder)
+{
+    return fs::path(path).lexically_relative(folder).generic_string();
 }
 
 } // namespace
+
+std::string ProjectExchange::exportImageFolder(const ProjectStore& store, const std::string& exportPath)
+{
+    const fs::path own = fs::absolute(exportPath).lexically_normal().parent_path();
+    const auto images = store.images();
+    bool allInside = true;
+    for (const ImageRecord& im : images)
+        allInside = allInside && isInside(im.path, own);
+    if (allInside || images.empty())
+        return own.string();
+    fs::path common = fs::path(images.front().path).parent_path();
+    for (const ImageRecord& im : images)
+        while (!isInside(im.path, common) && common.has_relative_path())
+            common = common.parent_path();
+    return common.string();
+}
 
 ImportReport ProjectExchange::importCoco(ProjectStore& store, const std::string& jsonPath,
                                          const ImportOptions& options, Progress& progress)
@@ -89,6 +114,8 @@ ImportReport ProjectExchange::importCoco(ProjectStore& store, const std::string&
     for (const CocoImage& im : ds.images)
         if (std::error_code ec; !fs::is_regular_file(im.path, ec))
             missing.push_back(im.path);
+    for (const CocoImage& im : ds.images)
+        ProjectFiles::refuseDatabaseFile(im.path, "The image of '" + ds.jsonPath + "'");
     if (!missing.empty())
         throw Error(std::to_string(missing.size()) + " image(s) of '" + ds.jsonPath + "' are missing, e.g. '" +
                         missing.front() + "'",
@@ -143,32 +170,27 @@ ImportReport ProjectExchange::importCoco(ProjectStore& store, const std::string&
         a.author = ca.author.empty() ? store.author() : ca.author;
         a.status = ca.status.empty() ? options.defaultStatus : statusFromName(ca.status);
         a.source = ca.source.empty() ? Source::Imported : sourceFromName(ca.source);
-        const auto existing = store.annotations(AnnotationFilter{a.imageId, {}, a.author, a.label});
-        bool duplicate = false;
-        for (const Annotation& e : existing)
-            duplicate = duplicate || sameRoi(e, a);
-        for (const Annotation& e : batch)
-            duplicate = duplicate || sameRoi(e, a);
-        if (duplicate)
-            ++report.duplicates;
-        else
-            batch.push_back(a);
+        batch.push_back(a);
     }
     progress.step(0.9, "Saving " + std::to_string(batch.size()) + " annotation(s)");
-    report.added = static_cast<int>(store.addBatch(batch, "import").size());
+    // Duplicates are skipped inside the write transaction: two imports of one file at once add it once.
+    const ProjectStore::BatchResult saved = store.addBatchUnique(batch, "import");
+    report.added = static_cast<int>(saved.added.size());
+    report.duplicates = saved.duplicates;
     progress.step(1.0, "Imported " + std::to_string(report.added) + " annotation(s)");
     return report;
 }
 
 int ProjectExchange::exportCoco(const ProjectStore& store, const std::string& jsonPath, const ExportOptions& options)
 {
+    ProjectFiles::checkExportTarget(jsonPath, options.overwrite);
+    const std::string imageFolder = exportImageFolder(store, jsonPath);
     CocoDataset ds;
     ds.categories = store.labels();
     for (const ImageRecord& im : store.images()) {
         CocoImage ci;
         ci.id = im.id;
-        ci.path = im.path;
-        ci.fileName = im.path;
+        ci.fileName = relativeName(im.path, imageFolder);   // ci.path stays empty: save() writes fileName
         ci.frame = im.frame;
         ci.width = im.width;
         ci.height = im.height;
@@ -177,7 +199,8 @@ int ProjectExchange::exportCoco(const ProjectStore& store, const std::string& js
             if (im.mmPerPixelY != im.mmPerPixelX)
                 ci.pixelSpacingYMm = im.mmPerPixelY;
         }
-        ci.sopInstanceUid = im.sopInstanceUid;
+        if (options.includeIdentifiers)
+            ci.sopInstanceUid = im.sopInstanceUid;
         if (options.includePatientData) {
             ci.patientId = im.patientId;
             ci.patientName = im.patientName;
@@ -197,19 +220,21 @@ int ProjectExchange::exportCoco(const ProjectStore& store, const std::string& js
         ca.source = sourceName(a.source);
         ds.annotations.push_back(ca);
     }
-    ds.save(jsonPath);
+    ds.save(jsonPath, options.overwrite);
     return static_cast<int>(ds.annotations.size());
 }
 
-std::vector<std::string> ProjectExchange::csvColumns(bool includePatientData)
+std::vector<std::string> ProjectExchange::csvColumns(bool includePatientData, bool includeIdentifiers)
 {
-    std::vector<std::string> c = {"file", "sop_instance_uid", "frame", "label",
+    std::vector<std::string> c = {"file", "frame", "label",
                                   "x_px", "y_px", "width_px", "height_px",
                                   "x_mm", "y_mm", "width_mm", "height_mm",
                                   "rot_cx_px", "rot_cy_px", "rot_length_px", "rot_width_px", "rot_angle_deg",
                                   "length_mm", "across_mm",
                                   "author", "status", "reviewer", "review_comment", "source",
                                   "annotation_id", "image_id", "created_at", "modified_at"};
+    if (includeIdentifiers)
+        c.insert(c.begin() + 1, "sop_instance_uid");
     if (includePatientData)
         c.insert(c.end(), {"patient_id", "patient_name", "patient_birth_date"});
     return c;
@@ -217,19 +242,24 @@ std::vector<std::string> ProjectExchange::csvColumns(bool includePatientData)
 
 int ProjectExchange::exportCsv(const ProjectStore& store, const std::string& csvPath, const ExportOptions& options)
 {
+    ProjectFiles::checkExportTarget(csvPath, options.overwrite);
+    const std::string imageFolder = exportImageFolder(store, csvPath);
     std::map<long long, ImageRecord> images;
     for (const ImageRecord& im : store.images())
         images[im.id] = im;
     std::ostringstream out;
-    const auto columns = csvColumns(options.includePatientData);
+    const auto columns = csvColumns(options.includePatientData, options.includeIdentifiers);
     for (size_t i = 0; i < columns.size(); ++i)
         out << (i ? "," : "") << columns[i];
     out << "\r\n";
     int rows = 0;
     for (const Annotation& a : store.annotations(options.filter)) {
         const ImageRecord& im = images.at(a.imageId);
-        std::vector<std::string> f = {im.path, im.sopInstanceUid, std::to_string(im.frame), a.label,
+        std::vector<std::string> f = {options.includeIdentifiers ? im.path : relativeName(im.path, imageFolder),
+                                      std::to_string(im.frame), a.label,
                                       num(a.box.x), num(a.box.y), num(a.box.width), num(a.box.height)};
+        if (options.includeIdentifiers)
+            f.insert(f.begin() + 1, im.sopInstanceUid);
         if (a.boxMm)
             f.insert(f.end(), {num(a.boxMm->x), num(a.boxMm->y), num(a.boxMm->width), num(a.boxMm->height)});
         else
@@ -249,7 +279,7 @@ int ProjectExchange::exportCsv(const ProjectStore& store, const std::string& csv
         out << "\r\n";
         ++rows;
     }
-    writeFileAtomically(csvPath, out.str());
+    writeFileAtomically(csvPath, out.str(), options.overwrite);
     return rows;
 }
 

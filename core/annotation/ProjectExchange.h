@@ -3,7 +3,9 @@
 /// Import and export between a project store and interchange files: COCO JSON (the format of
 /// ../shared/realdata, with KidneyScope's extension fields that round-trip rotated boxes,
 /// author, status and source) and CSV (one row per ROI, for spreadsheets and statistics).
-/// Exports leave out patient name, ID and birth date unless asked for.
+/// Exports leave out patient name, ID and birth date, SOP Instance UIDs and absolute paths
+/// unless asked for; they never write into a project folder and never replace a file unless
+/// asked to. All text written is valid UTF-8.
 
 #include "ProjectTypes.h"
 
@@ -38,6 +40,10 @@ struct ImportReport
 struct ExportOptions
 {
     bool includePatientData = false; ///< patient name, ID and birth date
+    /// SOP Instance UIDs, and absolute image paths in the CSV (default: file names relative to
+    /// exportImageFolder(), see exportCoco)
+    bool includeIdentifiers = false;
+    bool overwrite = false;          ///< replace an existing file (else ks::Error, nothing written)
     AnnotationFilter filter;         ///< which ROIs (default: all); images without ROIs are kept
 };
 
@@ -53,17 +59,24 @@ public:
     static ImportReport importCoco(ProjectStore& store, const std::string& jsonPath,
                                    const ImportOptions& options = {},
                                    Progress& progress = NullProgress::instance());
-    /// Writes the project's images and ROIs as COCO (image and annotation ids = the store's ids,
-    /// file names relative to the JSON's folder). Atomic (temporary file + rename).
+    /// Writes the project's images and ROIs as COCO (image and annotation ids = the store's ids).
+    /// File names are relative to exportImageFolder() (no absolute path, no ".."): import the
+    /// file again with that folder as imageRoot (--study). Atomic (temporary file + rename).
+    /// \throws ks::Error (InvalidInput) for a target in a project folder, or an existing file
+    ///         without options.overwrite – checked before anything is written
     /// \returns the number of ROIs written
     static int exportCoco(const ProjectStore& store, const std::string& jsonPath,
                           const ExportOptions& options = {});
-    /// Writes one CSV row per ROI (RFC 4180 quoting, UTF-8, '.' decimals, absolute file paths);
-    /// mm columns are empty for uncalibrated images. Atomic. \returns the number of rows
+    /// Writes one CSV row per ROI (RFC 4180 quoting, valid UTF-8, '.' decimals, file names as in
+    /// exportCoco unless includeIdentifiers); mm columns are empty for uncalibrated images.
+    /// Atomic; same target rules as exportCoco. \returns the number of rows
     static int exportCsv(const ProjectStore& store, const std::string& csvPath,
                          const ExportOptions& options = {});
-    /// The CSV header (also the column order).
-    static std::vector<std::string> csvColumns(bool includePatientData);
+    /// The CSV header (also the column order); "sop_instance_uid" only with identifiers.
+    static std::vector<std::string> csvColumns(bool includePatientData, bool includeIdentifiers = false);
+    /// The folder that exported file names are relative to: the export's own folder when it
+    /// holds every image, else the deepest folder holding all of them.
+    static std::string exportImageFolder(const ProjectStore& store, const std::string& exportPath);
 };
 
 } // namespace ks::annotation

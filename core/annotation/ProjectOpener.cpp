@@ -1,13 +1,22 @@
 #include "ProjectOpener.h"
 
+#include "ProjectBackup.h"
+#include "ProjectFiles.h"
 #include "ProjectSchema.h"
+#include "RowChecksum.h"
 #include "SqliteDb.h"
 
 #include "common/Error.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <random>
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace ks::annotation {
@@ -16,13 +25,52 @@ namespace fs = std::filesystem;
 
 namespace {
 
-/// "SQLite format 3\0" at the start of a non-empty file.
-bool looksLikeSqlite(const std::string& path)
+[[noreturn]] void damaged(const std::string& folder, const std::string& what)
 {
-    std::ifstream in(path, std::ios::binary);
-    char head[16] = {};
-    in.read(head, 16);
-    return in.gcount() == 16 && std::string(head, 16) == std::string("SQLite format 3\0", 16);
+    throw Error("The project '" + folder + "' is damaged: " + what, ProjectFiles::restoreAdvice(folder),
+                Error::Kind::Corrupt);
+}
+
+/// Creates a complete, empty project as a temporary file and moves it to `dbPath` without
+/// replacing anything: project.sqlite never exists half-made (0 bytes, no schema), so an empty
+/// or header-less project.sqlite always means damage, and of several processes creating the
+/// project at once exactly one wins and the others open its file.
+void createAtomically(const std::string& folder, const std::string& dbPath)
+{
+    std::random_device rd;
+    const std::string tmp = (fs::path(folder) / (".project-new-" + std::to_string(::getpid()) + "-" +
+                                                 std::to_string(rd()) + ".sqlite")).string();
+    auto cleanup = [&tmp] {
+        std::error_code ec;
+        for (const char* suffix : {"", "-wal", "-shm", "-journal"})
+            fs::remove(tmp + suffix, ec);
+    };
+    try {
+        SqliteDb db(tmp, true);
+        if (db.scalarText("PRAGMA journal_mode = WAL") != "wal")
+            throw Error("Cannot switch the new project database '" + dbPath + "' to write-ahead logging",
+                        "Put the project on a local disk (network file systems do not support it)", Error::Kind::Io);
+        db.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
+        migrateProjectSchema(db);
+    } catch (...) {
+        cleanup();
+        throw;
+    }
+    // The last connection closed: the WAL was checkpointed into the file and removed.
+    int rc = ::renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, dbPath.c_str(), RENAME_NOREPLACE);
+    if (rc != 0 && errno == EINVAL) {   // file system without RENAME_NOREPLACE: link() never replaces either
+        rc = ::link(tmp.c_str(), dbPath.c_str());
+    }
+    const int err = errno;
+    cleanup();
+    if (rc != 0 && err != EEXIST)
+        throw Error("Cannot create the project database '" + dbPath + "': " + std::strerror(err),
+                    "Choose a folder you may write to", Error::Kind::Io);
+    const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
 }
 
 } // namespace
@@ -42,10 +90,16 @@ std::unique_ptr<SqliteDb> ProjectOpener::open(const std::string& folder, bool cr
         throw Error("'" + folder + "' is a file, not a project folder",
                     "Give the folder that holds project.sqlite", Error::Kind::InvalidInput);
     }
-    const std::string dbPath = (fs::path(folder) / "project.sqlite").string();
-    const bool dbExists = fs::exists(dbPath, ec);
+    const std::string dbPath = (fs::path(folder) / ProjectFiles::databaseName()).string();
+    // Only stat() here: NOTHING but SQLite may open the database file (see ProjectFiles.h).
+    struct stat st{};
+    const bool dbExists = ::stat(dbPath.c_str(), &st) == 0;
+    if (dbExists && !S_ISREG(st.st_mode))
+        damaged(folder, "'" + dbPath + "' is not a regular file");
+    if (!dbExists && ProjectFiles::hasProjectFiles(folder))
+        damaged(folder, "project.sqlite is missing although its journal or backups are there");
     if (!dbExists && !create)
-        throw Error("'" + folder + "' holds no KidneyScope project (no " + "project.sqlite" + ")",
+        throw Error("'" + folder + "' holds no KidneyScope project (no " + ProjectFiles::databaseName() + ")",
                     "Check the path, or create a project there", Error::Kind::Io);
     // SQLite's WAL mode writes beside the database on every open: a read-only folder must be
     // refused up front, not half-way through an edit.
@@ -53,15 +107,16 @@ std::unique_ptr<SqliteDb> ProjectOpener::open(const std::string& folder, bool cr
         throw Error("The project folder '" + folder + "' is read-only",
                     "Make it writable, or copy the project to a folder you may write to; nothing was changed",
                     Error::Kind::Io);
-    if (dbExists && fs::file_size(dbPath, ec) > 0 && !looksLikeSqlite(dbPath))
-        throw Error("'" + dbPath + "' is damaged or is not a database",
-                    "Restore it from a backup, or move it away to start a new project; KidneyScope did not change it",
-                    Error::Kind::Corrupt);
+    if (dbExists && st.st_size == 0)
+        damaged(folder, "project.sqlite is empty (0 bytes): it was truncated, the project's content is gone");
+    if (!dbExists)
+        createAtomically(folder, dbPath);
 
-    auto db = std::make_unique<SqliteDb>(dbPath, create);
+    auto db = std::make_unique<SqliteDb>(dbPath, false);
     db->exec("PRAGMA busy_timeout = 5000");
 
-    // Identify the file before writing anything to it.
+    // Identify the file before writing anything to it. A file without SQLite's header fails
+    // here with SQLITE_NOTADB, which SqliteDb reports as Corrupt.
     const long long appId = db->scalarInt("PRAGMA application_id");
     const long long version = db->scalarInt("PRAGMA user_version");
     if (appId != kProjectApplicationId) {
@@ -70,13 +125,11 @@ std::unique_ptr<SqliteDb> ProjectOpener::open(const std::string& folder, bool cr
             throw Error("'" + dbPath + "' is a database of another program, not a KidneyScope project",
                         "Choose another folder for the project; KidneyScope did not change this file",
                         Error::Kind::InvalidInput);
+        damaged(folder, "project.sqlite holds no project (an empty database: its content is gone)");
     }
-    if (version > 0) {
-        const std::string check = db->scalarText("PRAGMA quick_check");
-        if (check != "ok")
-            throw Error("The project database '" + dbPath + "' is damaged (" + check + ")",
-                        "Restore project.sqlite from a backup; KidneyScope did not change it", Error::Kind::Corrupt);
-    }
+    const std::string check = db->scalarText("PRAGMA quick_check");
+    if (check != "ok")
+        damaged(folder, "the database's structure is broken (" + check + ")");
 
     // WAL: readers never block the writer and a commit is one append to the log.
     // synchronous=FULL fsyncs the WAL at every commit: NORMAL would already survive kill -9
@@ -87,15 +140,10 @@ std::unique_ptr<SqliteDb> ProjectOpener::open(const std::string& folder, bool cr
                     "Put the project on a local disk (network file systems do not support it)", Error::Kind::Io);
     db->exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;");
 
-    if (version > 0 && version < kProjectSchemaVersion) {
-        // Keep a copy of the old version before migrating it.
-        const std::string backup = dbPath + ".v" + std::to_string(version) + ".bak";
-        if (!fs::exists(backup, ec)) {
-            Statement s(*db, "VACUUM INTO ?1");
-            s.bind(1, backup).run("backing up the project before upgrading it");
-        }
-    }
-    migrateProjectSchema(*db);
+    if (version >= 3)
+        RowChecksum::verify(*db, false);   // before a migration copies anything
+    migrateProjectSchema(*db);             // backs the old version up first
+    ProjectBackup::dailyIfDue(*db, folder);
     return db;
 }
 

@@ -1,9 +1,12 @@
 #include "ProjectSchema.h"
 
+#include "ProjectBackup.h"
+#include "RowChecksum.h"
 #include "SqliteDb.h"
 
 #include "common/Error.h"
 
+#include <filesystem>
 #include <string>
 
 namespace ks::annotation {
@@ -76,28 +79,66 @@ ALTER TABLE images ADD COLUMN patient_birth_date TEXT NOT NULL DEFAULT '';
 CREATE INDEX annotations_by_author_status ON annotations(author, status);
 )sql";
 
-const char* const kSteps[] = {kToV1, kToV2};
+// v2 → v3: row checksums (sealed in C++ by RowChecksum::sealAll, then the trigger is back).
+const char* const kToV3 = R"sql(
+ALTER TABLE labels ADD COLUMN checksum TEXT;
+ALTER TABLE images ADD COLUMN checksum TEXT;
+ALTER TABLE annotations ADD COLUMN checksum TEXT;
+DROP TRIGGER audit_log_no_update;
+ALTER TABLE audit_log ADD COLUMN checksum TEXT;
+)sql";
+const char* const kAuditNoUpdate = R"sql(
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql";
+
+const char* const kSteps[] = {kToV1, kToV2, kToV3};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kProjectSchemaVersion);
 
 } // namespace
 
-void migrateProjectSchema(SqliteDb& db, int target)
+namespace {
+
+void refuseNewer(SqliteDb& db, int version)
 {
-    const int version = static_cast<int>(db.scalarInt("PRAGMA user_version"));
     if (version > kProjectSchemaVersion)
         throw Error("The project '" + db.path() + "' was written by a newer KidneyScope (schema version " +
                         std::to_string(version) + ", this build knows " +
                         std::to_string(kProjectSchemaVersion) + ")",
                     "Open it with a newer KidneyScope; this version does not change it",
                     Error::Kind::Unsupported);
+}
+
+} // namespace
+
+void migrateProjectSchema(SqliteDb& db, int target)
+{
+    const int seen = static_cast<int>(db.scalarInt("PRAGMA user_version"));
+    refuseNewer(db, seen);
+    if (seen >= target)
+        return;
+    // SQLite's backup API cannot copy from a connection inside a write transaction: back up
+    // first (a redundant copy when another process migrates meanwhile is harmless).
+    if (seen > 0)
+        ProjectBackup::create(db, std::filesystem::path(db.path()).parent_path().string(),
+                              "before-v" + std::to_string(target));
+    Transaction t(db);
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    const int version = static_cast<int>(db.scalarInt("PRAGMA user_version"));
+    refuseNewer(db, version);
+    if (version >= target)
+        return;
     for (int v = version; v < target; ++v) {
-        Transaction t(db);
         if (v == 0)
             db.exec("PRAGMA application_id = " + std::to_string(kProjectApplicationId));
         db.exec(kSteps[v]);
-        db.exec("PRAGMA user_version = " + std::to_string(v + 1));
-        t.commit();
+        if (v == 2) {
+            RowChecksum::sealAll(db);
+            db.exec(kAuditNoUpdate);
+        }
     }
+    db.exec("PRAGMA user_version = " + std::to_string(target));
+    t.commit();
 }
 
 } // namespace ks::annotation

@@ -1,6 +1,8 @@
 #include "ProjectStore.h"
 
+#include "ProjectFiles.h"
 #include "ProjectOpener.h"
+#include "RowChecksum.h"
 #include "Sha256.h"
 #include "SqliteDb.h"
 #include "StoreRows.h"
@@ -61,6 +63,9 @@ void ProjectStore::setAuthor(const std::string& author)
 {
     if (author.empty())
         throw Error("The author name is empty", "Give a name or initials");
+    if (isModelAuthor(author))
+        throw Error("The author name '" + author + "' is reserved for ROIs made by a model",
+                    "Give a person's name or initials");
     m_author = author;
 }
 
@@ -81,8 +86,10 @@ void ProjectStore::addLabel(const std::string& name)
     Statement s(*m_db, "INSERT OR IGNORE INTO labels(name, position) "
                        "VALUES (?1, (SELECT coalesce(max(position), -1) + 1 FROM labels))");
     s.bind(1, name).run("adding a label");
-    if (m_db->changes() > 0)
-        audit("add-label", 0, "", nlohmann::json{{"label", name}}.dump());
+    if (m_db->changes() > 0) {
+        RowChecksum::sealLabel(*m_db, name);
+        audit("add-label", 0, "", nlohmann::json{{"label", name}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    }
     t.commit();
 }
 
@@ -97,7 +104,7 @@ void ProjectStore::removeLabel(const std::string& name)
     Statement s(*m_db, "DELETE FROM labels WHERE name = ?1");
     s.bind(1, name).run("removing a label");
     if (m_db->changes() > 0)
-        audit("remove-label", 0, nlohmann::json{{"label", name}}.dump(), "");
+        audit("remove-label", 0, nlohmann::json{{"label", name}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "");
     t.commit();
 }
 
@@ -106,12 +113,20 @@ long long ProjectStore::addImage(const ImageRecord& in)
     if (in.path.empty())
         throw Error("An image needs a file path", "Register images that were loaded from a file");
     const std::string path = fs::absolute(in.path).lexically_normal().string();
+    ProjectFiles::refuseDatabaseFile(path, "The image");
     if (const auto existing = findImage(path, in.frame))
         return existing->id;
     if (in.frame < 0)
         throw Error("Frame index " + std::to_string(in.frame) + " of '" + path + "' is negative");
     const std::string sha = in.sha256.empty() ? Sha256::ofFile(path) : in.sha256;
     Transaction t(*m_db);
+    // Again under the write lock: another process may have registered it meanwhile.
+    {
+        Statement again(*m_db, "SELECT id FROM images WHERE path = ?1 AND frame = ?2");
+        again.bind(1, path).bind(2, in.frame);
+        if (again.step())
+            return again.columnInt(0);
+    }
     Statement s(*m_db, "INSERT INTO images(path, frame, sop_instance_uid, sha256, mm_per_pixel_x, mm_per_pixel_y, "
                        "width, height, patient_id, patient_name, patient_birth_date, added_at) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
@@ -121,6 +136,7 @@ long long ProjectStore::addImage(const ImageRecord& in)
         .bind(11, in.patientBirthDate).bind(12, StoreRows::nowUtc());
     s.run("registering an image");
     const long long id = m_db->lastInsertId();
+    RowChecksum::sealImage(*m_db, id);
     t.commit();
     return id;
 }
@@ -183,13 +199,14 @@ ImageRecord ProjectStore::requireImage(long long id) const
 
 void ProjectStore::setCalibration(long long imageId, double mmPerPixelX, double mmPerPixelY)
 {
-    requireImage(imageId);
     if (!(mmPerPixelX >= 0 && mmPerPixelY >= 0))
         throw Error("A pixel size must be >= 0 mm (0 = uncalibrated)");
-    const auto rois = annotations(AnnotationFilter{imageId, {}, {}, {}});
     Transaction t(*m_db);
+    requireImage(imageId);
+    const auto rois = annotations(AnnotationFilter{imageId, {}, {}, {}});
     Statement s(*m_db, "UPDATE images SET mm_per_pixel_x = ?1, mm_per_pixel_y = ?2 WHERE id = ?3");
     s.bind(1, mmPerPixelX).bind(2, mmPerPixelY).bind(3, imageId).run("changing the calibration");
+    RowChecksum::sealImage(*m_db, imageId);
     for (const Annotation& a : rois)
         writeAnnotation(a, false, false);   // recomputes the mm columns
     audit("calibrate", 0, "", nlohmann::json{{"image_id", imageId}, {"mm_per_pixel", {mmPerPixelX, mmPerPixelY}}}.dump());
@@ -230,12 +247,22 @@ void ProjectStore::relocateImage(long long imageId, const std::string& newPath)
 {
     const ImageRecord im = requireImage(imageId);
     const std::string path = fs::absolute(newPath).lexically_normal().string();
+    ProjectFiles::refuseDatabaseFile(path, "The image");
     if (Sha256::ofFile(path) != im.sha256)
         throw Error("'" + path + "' is not the file that was annotated as '" + im.path + "' (different content)",
                     "Pick the original file; annotations are never moved onto a different image");
     Transaction t(*m_db);
+    std::vector<long long> moved;
+    {
+        Statement ids(*m_db, "SELECT id FROM images WHERE path = ?1");
+        ids.bind(1, im.path);
+        while (ids.step())
+            moved.push_back(ids.columnInt(0));
+    }
     Statement s(*m_db, "UPDATE images SET path = ?1 WHERE path = ?2");
     s.bind(1, path).bind(2, im.path).run("moving an image");
+    for (long long id : moved)
+        RowChecksum::sealImage(*m_db, id);
     audit("relocate", 0, nlohmann::json{{"path", im.path}}.dump(), nlohmann::json{{"path", path}}.dump());
     t.commit();
 }
@@ -260,7 +287,9 @@ Annotation ProjectStore::normalised(const Annotation& in) const
     }
     if (!(a.box.width > 0 && a.box.height > 0) || !std::isfinite(a.box.x) || !std::isfinite(a.box.y))
         throw Error("An annotation box needs a width and a height > 0 pixels", "Draw a larger box");
-    if (a.author.empty())
+    if (a.source == Source::FromModel)
+        a.author = modelAuthor(a.author);   // "" → model:unnamed; a name N → model:N
+    else if (a.author.empty())
         a.author = m_author;
     requireImage(a.imageId);
     checkLabel(a.label);
@@ -275,23 +304,36 @@ void ProjectStore::writeAnnotation(const Annotation& a, bool insert, bool explic
 void ProjectStore::audit(const std::string& action, long long annotationId, const std::string& before,
                          const std::string& after)
 {
-    Statement s(*m_db, "INSERT INTO audit_log(at, who, action, annotation_id, before, after) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    s.bind(1, StoreRows::nowUtc()).bind(2, m_author).bind(3, action);
-    if (annotationId > 0)
-        s.bind(4, annotationId);
+    // Inside the caller's write transaction: the id and the chain's previous link are stable.
+    long long id = 1;
+    std::string previous;
+    {
+        Statement last(*m_db, "SELECT id, checksum FROM audit_log ORDER BY id DESC LIMIT 1");
+        if (last.step()) {
+            id = last.columnInt(0) + 1;
+            previous = last.columnText(1);
+        }
+    }
+    const std::string at = StoreRows::nowUtc();
+    const std::optional<long long> target = annotationId > 0 ? std::optional<long long>(annotationId) : std::nullopt;
+    Statement s(*m_db, "INSERT INTO audit_log(id, at, who, action, annotation_id, before, after, checksum) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    s.bind(1, id).bind(2, at).bind(3, m_author).bind(4, action);
+    if (target)
+        s.bind(5, *target);
     else
-        s.bindNull(4);
-    s.bind(5, before).bind(6, after).run("writing the audit log");
+        s.bindNull(5);
+    s.bind(6, before).bind(7, after)
+        .bind(8, RowChecksum::auditChecksum(previous, id, at, m_author, action, target, before, after))
+        .run("writing the audit log");
 }
 
 Annotation ProjectStore::add(const Annotation& in)
 {
+    Transaction t(*m_db);
     Annotation a = normalised(in);
     a.createdAt = a.modifiedAt = StoreRows::nowUtc();
-    Transaction t(*m_db);
-    writeAnnotation(a, true, false);
-    a.id = m_db->lastInsertId();
+    a.id = StoreRows::writeAnnotation(*m_db, a, requireImage(a.imageId), true, false);
     const Annotation stored = readAnnotation(a.id);
     audit("add", a.id, "", StoreRows::toJson(stored));
     t.commit();
@@ -300,6 +342,7 @@ Annotation ProjectStore::add(const Annotation& in)
 
 std::vector<Annotation> ProjectStore::addBatch(const std::vector<Annotation>& rois, const std::string& action)
 {
+    Transaction t(*m_db);
     std::vector<Annotation> checked;
     checked.reserve(rois.size());
     for (const Annotation& in : rois)
@@ -307,24 +350,64 @@ std::vector<Annotation> ProjectStore::addBatch(const std::vector<Annotation>& ro
     std::vector<Annotation> out;
     out.reserve(rois.size());
     const std::string now = StoreRows::nowUtc();
-    Transaction t(*m_db);
     for (Annotation& a : checked) {
         a.createdAt = a.modifiedAt = now;
-        writeAnnotation(a, true, false);
-        out.push_back(readAnnotation(m_db->lastInsertId()));
+        const long long id = StoreRows::writeAnnotation(*m_db, a, requireImage(a.imageId), true, false);
+        out.push_back(readAnnotation(id));
         audit(action, out.back().id, "", StoreRows::toJson(out.back()));
     }
     t.commit();
     return out;
 }
 
+namespace {
+
+bool sameRoi(const Annotation& a, const Annotation& b)
+{
+    return a.imageId == b.imageId && a.label == b.label && a.box == b.box && a.rotated == b.rotated &&
+           a.author == b.author;
+}
+
+} // namespace
+
+ProjectStore::BatchResult ProjectStore::addBatchUnique(const std::vector<Annotation>& rois, const std::string& action)
+{
+    BatchResult result;
+    Transaction t(*m_db);   // the duplicate check and the inserts see one state of the project
+    std::vector<Annotation> unique;
+    std::map<long long, std::vector<Annotation>> existing;   // image id → its ROIs
+    for (const Annotation& in : rois) {
+        const Annotation a = normalised(in);
+        auto it = existing.find(a.imageId);
+        if (it == existing.end())
+            it = existing.emplace(a.imageId, annotations(AnnotationFilter{a.imageId, {}, {}, {}})).first;
+        const bool duplicate = std::any_of(it->second.begin(), it->second.end(),
+                                           [&](const Annotation& e) { return sameRoi(e, a); });
+        if (duplicate) {
+            ++result.duplicates;
+            continue;
+        }
+        it->second.push_back(a);
+        unique.push_back(a);
+    }
+    const std::string now = StoreRows::nowUtc();
+    for (Annotation& a : unique) {
+        a.createdAt = a.modifiedAt = now;
+        const long long id = StoreRows::writeAnnotation(*m_db, a, requireImage(a.imageId), true, false);
+        result.added.push_back(readAnnotation(id));
+        audit(action, id, "", StoreRows::toJson(result.added.back()));
+    }
+    t.commit();
+    return result;
+}
+
 Annotation ProjectStore::update(const Annotation& in)
 {
+    Transaction t(*m_db);
     const Annotation before = requireAnnotation(in.id);
     Annotation a = normalised(in);
     a.createdAt = before.createdAt;
     a.modifiedAt = StoreRows::nowUtc();
-    Transaction t(*m_db);
     writeAnnotation(a, false, false);
     const Annotation stored = readAnnotation(a.id);
     audit("update", a.id, StoreRows::toJson(before), StoreRows::toJson(stored));
@@ -334,8 +417,8 @@ Annotation ProjectStore::update(const Annotation& in)
 
 Annotation ProjectStore::remove(long long id)
 {
-    const Annotation before = requireAnnotation(id);
     Transaction t(*m_db);
+    const Annotation before = requireAnnotation(id);
     Statement s(*m_db, "DELETE FROM annotations WHERE id = ?1");
     s.bind(1, id).run("deleting the annotation");
     audit("delete", id, StoreRows::toJson(before), "");
@@ -347,13 +430,13 @@ Annotation ProjectStore::restore(const Annotation& in)
 {
     if (in.id <= 0)
         throw Error("Only an annotation returned by remove() can be restored (it has no id)");
+    Transaction t(*m_db);
     if (annotation(in.id))
         throw Error("Annotation " + std::to_string(in.id) + " already exists; it cannot be restored twice");
     Annotation a = normalised(in);
     if (a.createdAt.empty())
         a.createdAt = StoreRows::nowUtc();
     a.modifiedAt = StoreRows::nowUtc();
-    Transaction t(*m_db);
     writeAnnotation(a, true, true);
     const Annotation stored = readAnnotation(a.id);
     audit("restore", a.id, "", StoreRows::toJson(stored));
@@ -420,9 +503,24 @@ std::vector<std::string> ProjectStore::authors(std::optional<long long> imageId)
     return out;
 }
 
+std::vector<std::string> ProjectStore::readers(std::optional<long long> imageId) const
+{
+    const std::string sql = std::string("SELECT DISTINCT author FROM annotations WHERE source != 'from-model' "
+                                        "AND substr(author, 1, ") + std::to_string(std::string(kModelAuthorPrefix).size()) +
+                            ") != '" + kModelAuthorPrefix + "'" + (imageId ? " AND image_id = ?1" : "") + " ORDER BY author";
+    Statement s(*m_db, sql);
+    if (imageId)
+        s.bind(1, *imageId);
+    std::vector<std::string> out;
+    while (s.step())
+        out.push_back(s.columnText(0));
+    return out;
+}
+
 Annotation ProjectStore::changeStatus(long long id, Status from1, std::optional<Status> from2, Status to,
                                       const std::string& comment, const std::string& action)
 {
+    Transaction t(*m_db);
     Annotation a = requireAnnotation(id);
     if (a.status != from1 && (!from2 || a.status != *from2))
         throw Error("Annotation " + std::to_string(id) + " is " + statusName(a.status) + " and cannot be " +
@@ -438,7 +536,6 @@ Annotation ProjectStore::changeStatus(long long id, Status from1, std::optional<
         a.reviewComment = comment;
     }
     a.modifiedAt = StoreRows::nowUtc();
-    Transaction t(*m_db);
     writeAnnotation(a, false, false);
     const Annotation stored = readAnnotation(id);
     audit(action, id, StoreRows::toJson(before), StoreRows::toJson(stored));
@@ -466,8 +563,15 @@ Annotation ProjectStore::reject(long long id, const std::string& comment)
 std::optional<double> ProjectStore::interAnnotatorDice(long long imageId, const std::string& authorA,
                                                        const std::string& authorB) const
 {
-    const auto a = annotations(AnnotationFilter{imageId, {}, authorA, {}});
-    const auto b = annotations(AnnotationFilter{imageId, {}, authorB, {}});
+    auto byReader = [&](const std::string& author) {
+        std::vector<Annotation> out;
+        for (const Annotation& r : annotations(AnnotationFilter{imageId, {}, author, {}}))
+            if (r.source != Source::FromModel && !isModelAuthor(r.author))
+                out.push_back(r);
+        return out;
+    };
+    const auto a = byReader(authorA);
+    const auto b = byReader(authorB);
     if (a.empty() || b.empty())
         return std::nullopt;
     struct Pair { double dice; size_t i, j; };
@@ -501,7 +605,26 @@ std::vector<AuditEntry> ProjectStore::auditLog(std::optional<long long> annotati
     return out;
 }
 
-std::string ProjectStore::integrityCheck() const { return m_db->scalarText("PRAGMA integrity_check"); }
+std::string ProjectStore::integrityCheck() const
+{
+    try {
+        verifyIntegrity();
+    } catch (const Error& e) {
+        if (e.kind() != Error::Kind::Corrupt)
+            throw;
+        return e.message();
+    }
+    return "ok";
+}
+
+void ProjectStore::verifyIntegrity() const
+{
+    const std::string check = m_db->scalarText("PRAGMA integrity_check");
+    if (check != "ok")
+        throw Error("The project '" + m_folder + "' is damaged: the database's structure is broken (" + check + ")",
+                    ProjectFiles::restoreAdvice(m_folder), Error::Kind::Corrupt);
+    RowChecksum::verify(*m_db, true);
+}
 
 long long ProjectStore::setPageLimit(long long pages)
 {

@@ -27,16 +27,23 @@ namespace ks::annotation {
 class SqliteDb;
 
 /// One open project. Not thread-safe: use one object per thread (several objects, also in
-/// several processes, may open the same project; SQLite serialises their writes).
+/// several processes, may open the same project; SQLite serialises their writes). Every edit
+/// reads what it changes inside its own BEGIN IMMEDIATE transaction, so concurrent writers
+/// never overwrite each other with stale values. Nothing but SQLite opens the database files
+/// (ProjectFiles.h); rows are checksummed and the audit log is a hash chain (RowChecksum.h).
 class ProjectStore
 {
 public:
-    /// Opens the project in `folder`, creating the folder and an empty project when absent and
-    /// `create` is true. Migrates an older schema (after copying the database to
-    /// "project.sqlite.v<N>.bak").
-    /// \throws ks::Error: Io for a missing/read-only folder or disk full, Corrupt for a damaged
-    ///         database, InvalidInput for a database of another program, Unsupported for a
-    ///         newer schema. Nothing is ever written to a file that is not ours.
+    /// Opens the project in `folder`, creating the folder and an empty project when `create`
+    /// is true and the folder holds no project file at all (the new database appears
+    /// atomically, complete). Checks the database (PRAGMA quick_check, every row's checksum,
+    /// the newest audit entries' chain), migrates an older schema (after a backup into
+    /// backups/) and makes the daily backup (ProjectBackup.h).
+    /// \throws ks::Error: Io for a missing/read-only folder or disk full; Corrupt, naming the
+    ///         newest backup, for a damaged database, also for an empty (0-byte), header-less or
+    ///         missing project.sqlite in a folder that has project files; InvalidInput for a
+    ///         database of another program; Unsupported for a newer schema. Nothing is ever
+    ///         written to a file that is not ours, nor to a damaged one.
     explicit ProjectStore(const std::string& folder, bool create = true);
     ~ProjectStore();
     ProjectStore(ProjectStore&&) noexcept;
@@ -54,6 +61,7 @@ public:
     /// The OS user's name (getpwuid, else $USER, else "unknown").
     static std::string defaultAuthor();
     /// Who edits from now on (recorded in annotations and the audit log). Default: defaultAuthor().
+    /// \throws ks::Error for an empty name or a model author ("model:…" is reserved)
     void setAuthor(const std::string& author);
     const std::string& author() const { return m_author; }
 
@@ -67,8 +75,10 @@ public:
 
     // --- images -------------------------------------------------------------------------
     /// Registers one frame of an image file; returns its id. When (path, frame) is already
-    /// registered, returns the existing id and changes nothing. sha256 is computed from the
-    /// file when empty. \throws ks::Error (Io) when the file cannot be read
+    /// registered, returns the existing id and changes nothing (checked inside the write
+    /// transaction). sha256 is computed from the file when empty.
+    /// \throws ks::Error (Io) when the file cannot be read; InvalidInput for a project database
+    ///         file or a file that is not a regular file (FIFO, device)
     long long addImage(const ImageRecord& image);
     /// An ImageRecord for frame `frame` of a loaded image (path, SOP UID, size, calibration,
     /// patient); pass it to addImage(). The checksum is computed by addImage().
@@ -89,11 +99,23 @@ public:
     /// Inserts a new ROI (a.id is ignored); empty author = author(); an empty box with a `rotated`
     /// box becomes the rotated box's bounding box (a non-empty box is kept as given: imported
     /// ground truth may box the organ tighter than its rotated rectangle). Returns it as stored.
+    /// Model-made ROIs (source FromModel) always carry a model author: a.author is kept when it
+    /// is a modelAuthor(), an other name N becomes modelAuthor(N), an empty one
+    /// modelAuthor("unnamed") – pass modelAuthor(<model name>) to name the model.
     /// \throws ks::Error for an unknown image or label, an empty box, a full disk
     Annotation add(const Annotation& a);
     /// Adds several ROIs in ONE transaction (all or none), one audit entry each with `action`
     /// (e.g. "import"). Same rules as add(). Returns them as stored, in order.
     std::vector<Annotation> addBatch(const std::vector<Annotation>& rois, const std::string& action = "add");
+    struct BatchResult
+    {
+        std::vector<Annotation> added;   ///< as stored, in order
+        int duplicates = 0;              ///< ROIs skipped as already there
+    };
+    /// As addBatch(), but skips a ROI equal (image, label, box, rotated box, author) to one in
+    /// the project or earlier in the batch. The check runs inside the write transaction: the
+    /// same file imported by two processes at once is added once.
+    BatchResult addBatchUnique(const std::vector<Annotation>& rois, const std::string& action);
     /// Replaces the ROI with id a.id (all fields but createdAt). Returns it as stored.
     Annotation update(const Annotation& a);
     /// Deletes the ROI; returns it as it was (pass it to restore() to undo).
@@ -104,8 +126,11 @@ public:
     std::optional<Annotation> annotation(long long id) const;
     /// ROIs matching the filter, by id.
     std::vector<Annotation> annotations(const AnnotationFilter& filter = {}) const;
-    /// Distinct authors that have ROIs (on one image when given).
+    /// Distinct authors that have ROIs (on one image when given), models included.
     std::vector<std::string> authors(std::optional<long long> imageId = std::nullopt) const;
+    /// Distinct human readers (authors of ROIs not made by a model) – the ones agreement
+    /// statistics compare.
+    std::vector<std::string> readers(std::optional<long long> imageId = std::nullopt) const;
 
     // --- review -------------------------------------------------------------------------
     /// draft or rejected → submitted.
@@ -115,9 +140,10 @@ public:
     /// submitted → rejected; reviewer = author(). \throws ks::Error when the comment is empty
     Annotation reject(long long id, const std::string& comment);
 
-    /// Inter-annotator Dice of two authors' boxes on one image: boxes are paired one-to-one by
+    /// Inter-annotator Dice of two readers' boxes on one image: boxes are paired one-to-one by
     /// highest Dice (greedy), unpaired boxes count 0, the mean is over max(nA, nB).
-    /// Empty when either author has no box on the image.
+    /// Model-made ROIs (source FromModel or a model author) never count: agreement is between
+    /// people. Empty when either author has no such box on the image.
     std::optional<double> interAnnotatorDice(long long imageId, const std::string& authorA,
                                              const std::string& authorB) const;
 
@@ -125,8 +151,13 @@ public:
     /// The audit log, oldest first (of one annotation when given).
     std::vector<AuditEntry> auditLog(std::optional<long long> annotationId = std::nullopt) const;
 
-    /// Runs PRAGMA integrity_check; "ok" when healthy.
+    /// Runs PRAGMA integrity_check and the full row/audit check (verifyIntegrity); "ok" when
+    /// healthy, else what is damaged.
     std::string integrityCheck() const;
+    /// Full check: PRAGMA integrity_check, every row checksum, the whole audit hash chain, and
+    /// every annotation against its last audit entry.
+    /// \throws ks::Error (Corrupt) naming the damage and the newest backup
+    void verifyIntegrity() const;
     /// Caps the database at `pages` pages (PRAGMA max_page_count) for this connection, so that
     /// a full disk can be simulated in tests. Returns the cap in effect.
     long long setPageLimit(long long pages);

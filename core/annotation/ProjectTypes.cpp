@@ -44,6 +44,15 @@ Source sourceFromName(const std::string& name)
     throw Error("Unknown annotation source '" + name + "'", "Use one of: manual, imported, from-model");
 }
 
+std::string modelAuthor(const std::string& modelName)
+{
+    if (isModelAuthor(modelName))
+        return modelName;
+    return std::string(kModelAuthorPrefix) + (modelName.empty() ? std::string("unnamed") : modelName);
+}
+
+bool isModelAuthor(const std::string& author) { return author.rfind(kModelAuthorPrefix, 0) == 0; }
+
 std::string kidneySizeWarning(const Annotation& a)
 {
     if (a.label.find("kidney") == std::string::npos || !a.lengthMm || !a.widthMm)

@@ -14,8 +14,17 @@ namespace ks::annotation {
 /// Review state of an annotation. Transitions: draft → submitted → approved | rejected;
 /// an update of the geometry or label of a submitted/approved/rejected ROI does not change it.
 enum class Status { Draft, Submitted, Approved, Rejected };
-/// Where an annotation came from.
+/// Where an annotation came from. A FromModel ROI's author names the model, never a person
+/// (see modelAuthor()); agreement statistics leave such ROIs out.
 enum class Source { Manual, Imported, FromModel };
+
+/// Prefix of every model author: "model:".
+constexpr const char* kModelAuthorPrefix = "model:";
+/// The author of ROIs made by a model: "model:<name>" (e.g. the bundle's name or folder name);
+/// "model:unnamed" for an empty name. Give it as Annotation::author of Source::FromModel ROIs.
+std::string modelAuthor(const std::string& modelName);
+/// True for an author made by modelAuthor(). Such names are reserved: a person cannot use them.
+bool isModelAuthor(const std::string& author);
 
 /// "draft", "submitted", "approved", "rejected".
 std::string statusName(Status s);
@@ -56,7 +65,9 @@ struct Annotation
     std::string label = "kidney";    ///< must be in the project's label list
     Box box;                         ///< pixels
     std::optional<RotatedBox> rotated; ///< pixels and degrees
-    std::string author;              ///< empty on add(): the store's current author
+    /// empty on add(): the store's current author, or modelAuthor("unnamed") for a FromModel
+    /// ROI (whose author the store always makes a model author, see ProjectStore::add)
+    std::string author;
     Status status = Status::Draft;
     std::string reviewer;
     std::string reviewComment;

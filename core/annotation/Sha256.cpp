@@ -1,11 +1,17 @@
 #include "Sha256.h"
 
+#include "ProjectFiles.h"
+
 #include "common/Error.h"
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace ks::annotation {
 
@@ -103,17 +109,41 @@ std::string Sha256::ofBytes(std::string_view data)
 
 std::string Sha256::ofFile(const std::string& path)
 {
-    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!f)
+    // Never a project database (closing a descriptor of it would drop SQLite's locks), never a
+    // FIFO or device (reading could hang or never end): checked before anything is opened.
+    ProjectFiles::refuseDatabaseFile(path, "The file to check");
+    struct stat st{};
+    if (::stat(path.c_str(), &st) != 0)
         throw Error("Cannot read '" + path + "': " + std::strerror(errno),
                     "Check that the file exists and is readable", Error::Kind::Io);
+    if (!S_ISREG(st.st_mode))
+        throw Error("'" + path + "' is not a regular file (a folder, FIFO, socket or device)",
+                    "Give an image file", Error::Kind::InvalidInput);
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error("Cannot read '" + path + "': " + std::strerror(errno),
+                    "Check that the file exists and is readable", Error::Kind::Io);
+    struct Closer
+    {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        throw Error("'" + path + "' is not a regular file (it was replaced while being opened)",
+                    "Give an image file", Error::Kind::InvalidInput);
     Sha256 h;
     char buf[1 << 16];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0)
-        h.update(buf, n);
-    if (std::ferror(f.get()))
-        throw Error("Cannot read '" + path + "'", "Check the disk and try again", Error::Kind::Io);
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw Error("Cannot read '" + path + "': " + std::strerror(errno), "Check the disk and try again",
+                        Error::Kind::Io);
+        if (n == 0)
+            break;
+        h.update(buf, static_cast<size_t>(n));
+    }
     return h.hexDigest();
 }
 

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 namespace ks::annotation {
 
 SqliteDb::SqliteDb(const std::string& path, bool create) : m_path(path)
@@ -21,12 +23,14 @@ SqliteDb::SqliteDb(const std::string& path, bool create) : m_path(path)
         }
     }
     sqlite3_extended_result_codes(m_db, 1);
+    m_key = ProjectFiles::registerOpen(path);
 }
 
 SqliteDb::~SqliteDb()
 {
     if (m_db)
         sqlite3_close_v2(m_db);
+    ProjectFiles::unregisterOpen(m_key);
 }
 
 void SqliteDb::exec(const std::string& sql)
@@ -74,7 +78,7 @@ void SqliteDb::fail(int rc, const std::string& what) const
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
         throw Error("The project database is damaged or is not a database" + where + ": " + detail,
-                    "Restore project.sqlite from a backup; KidneyScope does not overwrite it",
+                    ProjectFiles::restoreAdvice(std::filesystem::path(m_path).parent_path().string()),
                     Error::Kind::Corrupt);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -142,6 +146,8 @@ bool Statement::step(const std::string& what)
     m_db.fail(rc, what);
 }
 
+void Statement::reset() { sqlite3_reset(m_stmt); }
+
 long long Statement::columnInt(int index) const { return sqlite3_column_int64(m_stmt, index); }
 
 double Statement::columnDouble(int index) const { return sqlite3_column_double(m_stmt, index); }
@@ -158,6 +164,16 @@ std::string Statement::columnText(int index) const
     const auto* p = sqlite3_column_text(m_stmt, index);
     return p ? std::string(reinterpret_cast<const char*>(p), sqlite3_column_bytes(m_stmt, index)) : std::string();
 }
+
+std::string Statement::columnBlob(int index) const
+{
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(m_stmt, index));
+    return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(m_stmt, index))) : std::string();
+}
+
+int Statement::columnType(int index) const { return sqlite3_column_type(m_stmt, index); }
+
+int Statement::columnCount() const { return sqlite3_column_count(m_stmt); }
 
 bool Statement::isNull(int index) const { return sqlite3_column_type(m_stmt, index) == SQLITE_NULL; }
 

@@ -4,6 +4,8 @@
 /// statements, transactions, and translation of SQLite result codes into ks::Error with a
 /// user's message (disk full, read-only, corrupt, locked). Internal to ks_annotation.
 
+#include "ProjectFiles.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,7 +21,8 @@ namespace ks::annotation {
 class SqliteDb
 {
 public:
-    /// Opens (creating when `create`) the database file. Does not touch the content yet.
+    /// Opens (creating when `create`) the database file. Does not touch the content yet. The
+    /// file is entered in ProjectFiles' registry of open databases while the connection lives.
     SqliteDb(const std::string& path, bool create);
     ~SqliteDb();
     SqliteDb(const SqliteDb&) = delete;
@@ -43,6 +46,7 @@ public:
 private:
     sqlite3* m_db = nullptr;
     std::string m_path;
+    ProjectFiles::FileKey m_key;
 };
 
 /// A prepared statement; bind with 1-based indices. Not thread-safe.
@@ -66,12 +70,20 @@ public:
     bool step(const std::string& what = "reading the project");
     /// Runs a statement that returns no rows.
     void run(const std::string& what = "saving to the project") { while (step(what)) {} }
+    /// Makes the statement ready to be bound and run again (bindings are kept until rebound).
+    void reset();
 
     long long columnInt(int index) const;
     double columnDouble(int index) const;
     std::optional<double> columnOptDouble(int index) const;
     std::string columnText(int index) const;
+    /// Raw bytes of a BLOB (or TEXT) column.
+    std::string columnBlob(int index) const;
+    /// SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL.
+    int columnType(int index) const;
+    int columnCount() const;
     bool isNull(int index) const;
+    SqliteDb& db() const { return m_db; }
 
 private:
     SqliteDb& m_db;

@@ -1,5 +1,6 @@
 #include "StoreRows.h"
 
+#include "RowChecksum.h"
 #include "SqliteDb.h"
 
 #include <nlohmann/json.hpp>
@@ -36,16 +37,18 @@ std::string StoreRows::toJson(const Annotation& a)
     if (a.rotated)
         j["rotated"] = {{"cx", a.rotated->centerX}, {"cy", a.rotated->centerY}, {"length", a.rotated->length},
                         {"width", a.rotated->width}, {"angle_deg", a.rotated->angleDeg}};
-    return j.dump();
+    // Replace, not throw on, text that is not UTF-8 (a Latin-1 name must not block an edit).
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 const char* const StoreRows::kAnnotationColumns =
     "a.id, a.image_id, a.label, a.x, a.y, a.w, a.h, a.x_mm, a.y_mm, a.w_mm, a.h_mm, a.rot_cx, a.rot_cy, "
     "a.rot_length, a.rot_width, a.rot_angle_deg, a.length_mm, a.width_mm, a.author, a.status, a.reviewer, "
-    "a.review_comment, a.source, a.created_at, a.modified_at";
+    "a.review_comment, a.source, a.created_at, a.modified_at, a.checksum";
 
 Annotation StoreRows::annotationFromRow(const Statement& s)
 {
+    RowChecksum::verifyRow(s, "annotations", kAnnotationChecked, "annotation " + std::to_string(s.columnInt(0)));
     Annotation a;
     a.id = s.columnInt(0);
     a.imageId = s.columnInt(1);
@@ -70,10 +73,11 @@ Annotation StoreRows::annotationFromRow(const Statement& s)
 
 const char* const StoreRows::kImageColumns =
     "id, path, frame, sop_instance_uid, sha256, mm_per_pixel_x, mm_per_pixel_y, width, height, patient_id, "
-    "patient_name, patient_birth_date, added_at";
+    "patient_name, patient_birth_date, added_at, checksum";
 
 ImageRecord StoreRows::imageFromRow(const Statement& s)
 {
+    RowChecksum::verifyRow(s, "images", kImageChecked, "image record " + std::to_string(s.columnInt(0)));
     ImageRecord im;
     im.id = s.columnInt(0);
     im.path = s.columnText(1);
@@ -90,7 +94,7 @@ ImageRecord StoreRows::imageFromRow(const Statement& s)
     im.addedAt = s.columnText(12);
     return im;
 }
-void StoreRows::writeAnnotation(SqliteDb& db, const Annotation& a, const ImageRecord& im, bool insert,
+long long StoreRows::writeAnnotation(SqliteDb& db, const Annotation& a, const ImageRecord& im, bool insert,
                                 bool explicitId)
 {
     std::optional<double> xMm, yMm, wMm, hMm, lengthMm, widthMm;
@@ -133,6 +137,9 @@ void StoreRows::writeAnnotation(SqliteDb& db, const Annotation& a, const ImageRe
     if (!insert || explicitId)
         s.bind(25, a.id);
     s.run("saving the annotation");
+    const long long id = insert && !explicitId ? db.lastInsertId() : a.id;
+    RowChecksum::sealAnnotation(db, id);
+    return id;
 }
 
 } // namespace ks::annotation

@@ -4,6 +4,7 @@
 #include "ConsoleProgress.h"
 
 #include "annotation/ProjectExchange.h"
+#include "annotation/ProjectFiles.h"
 #include "annotation/ProjectStore.h"
 #include "common/Error.h"
 
@@ -27,16 +28,19 @@ namespace fs = std::filesystem;
 const char* const kUsage =
     "Usage:\n"
     "  kidneyscope-cli annotations import --project DIR [--study IMAGES_DIR] [--author NAME] [--no-headers] FILE.json\n"
-    "  kidneyscope-cli annotations export --project DIR --format coco|csv --out FILE [--include-patient-data]\n"
+    "  kidneyscope-cli annotations export --project DIR --format coco|csv --out FILE [--overwrite]\n"
+    "                                     [--include-patient-data] [--include-identifiers]\n"
     "                                     [--status S] [--author NAME] [--label L]\n"
     "  kidneyscope-cli annotations list --project DIR [--status S] [--author NAME] [--label L]\n"
-    "  kidneyscope-cli annotations verify --project DIR      (images moved or changed on disk)\n"
+    "  kidneyscope-cli annotations verify --project DIR      (database damage; images moved or changed)\n"
     "  kidneyscope-cli annotations review --project DIR --id N submit|approve|reject [--comment TEXT] [--author NAME]\n"
-    "  kidneyscope-cli annotations agreement --project DIR --authors A B   (inter-annotator Dice per image)\n"
+    "  kidneyscope-cli annotations agreement --project DIR --authors A B   (inter-reader Dice per image;\n"
+    "                                     model-made ROIs never count)\n"
     "  kidneyscope-cli annotations bench [--dir DIR] [--edits N]   (edit latency of a scratch project in DIR)\n"
     "The project (a folder with project.sqlite) is created by import when absent. Images in the JSON are\n"
     "resolved relative to the JSON's folder unless --study is given. Exports leave out patient name, ID\n"
-    "and birth date unless --include-patient-data is given.\n";
+    "and birth date, and SOP Instance UIDs and absolute paths unless --include-identifiers is given; they\n"
+    "are never written into a project folder, and an existing file is replaced only with --overwrite.\n";
 
 std::string fmt(double v, const char* f = "%.1f")
 {
@@ -90,19 +94,29 @@ int runImport(const std::vector<std::string>& words, Io io)
 int runExport(const std::vector<std::string>& words, Io io)
 {
     const Args a(words, {{"project", 1}, {"format", 1}, {"out", 1}, {"include-patient-data", 0},
+                         {"include-identifiers", 0}, {"overwrite", 0}, {"force", 0},
                          {"status", 1}, {"author", 1}, {"label", 1}});
     const std::string format = a.required("format");
     if (format != "coco" && format != "csv")
         throw Error("Unknown export format '" + format + "'", "Use --format coco or --format csv");
     const std::string out = a.required("out");
-    const ProjectStore store = openExisting(a);
     ExportOptions o;
     o.includePatientData = a.has("include-patient-data");
+    o.includeIdentifiers = a.has("include-identifiers");
+    o.overwrite = a.has("overwrite") || a.has("force");
     o.filter = filterFrom(a);
+    if (fs::exists(fs::symlink_status(out)) && !o.overwrite && !ProjectFiles::isDatabaseFile(out))
+        throw Error("The export target '" + fs::absolute(out).string() + "' already exists",
+                    "Pass --overwrite to replace it, or choose another --out; nothing was written");
+    ProjectFiles::checkExportTarget(out, o.overwrite);   // before the project is even opened
+    const ProjectStore store = openExisting(a);
     const int n = format == "coco" ? ProjectExchange::exportCoco(store, out, o)
                                    : ProjectExchange::exportCsv(store, out, o);
     io.out << "Wrote " << n << " annotation(s) to " << fs::absolute(out).string()
            << (o.includePatientData ? " (with patient data)" : " (without patient data)") << "\n";
+    if (!o.includeIdentifiers)
+        io.out << "Image file names are relative to " << ProjectExchange::exportImageFolder(store, out)
+               << " (give it as --study when importing the file again)\n";
     return 0;
 }
 
@@ -141,6 +155,9 @@ int runVerify(const std::vector<std::string>& words, Io io)
 {
     const Args a(words, {{"project", 1}, {"quiet", 0}});
     const ProjectStore store = openExisting(a);
+    // The database first: a damaged one throws Corrupt (exit 1 with the restore advice).
+    store.verifyIntegrity();
+    io.out << "Project database intact: every row matches its checksum and the audit log's hash chain\n";
     ConsoleProgress progress(io.err, a.has("quiet"));
     const auto checks = store.verifyImages(progress);
     progress.finish();
@@ -188,6 +205,10 @@ int runAgreement(const std::vector<std::string>& words, Io io)
     const auto authors = a.values("authors");
     if (authors.size() != 2)
         throw Error("annotations agreement needs --authors A B");
+    for (const std::string& who : authors)
+        if (isModelAuthor(who))
+            throw Error("'" + who + "' is a model, not a reader",
+                        "Agreement compares people; compare a model with readers through detection evaluation");
     const ProjectStore store = openExisting(a);
     double sum = 0;
     int n = 0;
@@ -200,7 +221,8 @@ int runAgreement(const std::vector<std::string>& words, Io io)
         ++n;
     }
     if (n == 0)
-        io.out << "No image has boxes from both " << authors[0] << " and " << authors[1] << "\n";
+        io.out << "No image has boxes from both " << authors[0] << " and " << authors[1]
+               << " (model-made ROIs do not count)\n";
     else
         io.out << "Mean inter-annotator Dice over " << n << " image(s): " << fmt(sum / n, "%.3f") << "\n";
     return 0;

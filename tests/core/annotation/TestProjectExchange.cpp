@@ -103,7 +103,9 @@ private Q_SLOTS:
 
         fs::create_directories(dir / "out");
         QCOMPARE(ProjectExchange::exportCoco(store, (dir / "out/annotations.json").string()), 50);
-        const CocoDataset exported = CocoDataset::load((dir / "out/annotations.json").string());
+        // No absolute paths in the export: names relative to the images' folder, given back on import.
+        QCOMPARE(ProjectExchange::exportImageFolder(store, (dir / "out/annotations.json").string()), kHc18Train.string());
+        const CocoDataset exported = CocoDataset::load((dir / "out/annotations.json").string(), kHc18Train.string());
         QCOMPARE(boxesByPath(exported), boxesByPath(original));
         std::map<std::string, std::optional<double>> spacing;
         for (const CocoImage& im : original.images)
@@ -152,9 +154,13 @@ private Q_SLOTS:
         }
         ds.images.resize(10);
         ds.annotations.resize(10);
+        for (CocoImage& im : ds.images)
+            im.path.clear();   // written as the bare file name, resolved against the study below
         ds.save((dir / "nospacing.json").string());
         ProjectStore store((dir / "project").string());
-        const ImportReport r = ProjectExchange::importCoco(store, (dir / "nospacing.json").string());
+        ImportOptions o;
+        o.imageRoot = kHc18Train.string();
+        const ImportReport r = ProjectExchange::importCoco(store, (dir / "nospacing.json").string(), o);
         QCOMPARE(r.added, 10);
         for (const ImageRecord& im : store.images()) {
             QVERIFY2(im.isCalibrated(), im.path.c_str());
@@ -229,7 +235,10 @@ private Q_SLOTS:
             orig[im.path + "#" + std::to_string(im.frame) + "|" + a.author] = &a;
         }
         for (const CocoAnnotation& b : back.annotations) {
-            const CocoAnnotation& a = *orig.at(backKey.at(b.imageId) + "|" + b.author);
+            // A model-made ROI's author names the model ("model:<name>"), never a person.
+            QCOMPARE(isModelAuthor(b.author), b.source == "from-model");
+            const std::string author = isModelAuthor(b.author) ? b.author.substr(6) : b.author;
+            const CocoAnnotation& a = *orig.at(backKey.at(b.imageId) + "|" + author);
             QCOMPARE(b.category, a.category);
             QVERIFY(b.rotated.has_value());
             QCOMPARE(*b.rotated, *a.rotated);
@@ -304,8 +313,10 @@ private Q_SLOTS:
             return row.at(size_t(std::find(header.begin(), header.end(), name) - header.begin()));
         };
         const auto& p = rows[1];
-        QCOMPARE(col(p, "file"), im.path);
-        QCOMPARE(col(p, "sop_instance_uid"), im.sopInstanceUid);
+        QCOMPARE(col(p, "file"), std::string("a.dcm"));   // relative to the CSV's folder, not absolute
+        QVERIFY(std::find(header.begin(), header.end(), "sop_instance_uid") == header.end());
+        QVERIFY(text.find(im.sopInstanceUid) == std::string::npos);
+        QVERIFY(text.find(dir.string()) == std::string::npos);
         QCOMPARE(col(p, "frame"), std::string("0"));
         QCOMPARE(col(p, "label"), std::string("kidney"));
         QCOMPARE(std::stod(col(p, "x_px")), 10.0);
@@ -323,6 +334,16 @@ private Q_SLOTS:
         QCOMPARE(std::stod(col(q, "length_mm")), 20.0);   // along x at 0°: 80 × 0.25
         QCOMPARE(std::stod(col(q, "across_mm")), 20.0);   // 40 × 0.5
         QCOMPARE(col(q, "review_comment"), r.reviewComment);
+
+        {
+            ExportOptions ids;
+            ids.includeIdentifiers = true;
+            ProjectExchange::exportCsv(store, (dir / "rois-ids.csv").string(), ids);
+            const auto withIds = parseCsv(readBytes(dir / "rois-ids.csv"));
+            QCOMPARE(withIds[0], ProjectExchange::csvColumns(false, true));
+            QCOMPARE(withIds[1][0], im.path);
+            QCOMPARE(withIds[1][1], im.sopInstanceUid);
+        }
 
         opt.includePatientData = true;
         ProjectExchange::exportCsv(store, (dir / "rois-patient.csv").string(), opt);

@@ -1,6 +1,7 @@
 // The project store: CRUD with an audit entry per edit, undo symmetry, mm geometry, labels,
 // review, inter-annotator Dice, checksums, schema migration, and the failures a user can meet
 // (corrupt or foreign database, read-only folder, full disk) losing nothing already saved.
+#include "annotation/ProjectFiles.h"
 #include "annotation/ProjectSchema.h"
 #include "annotation/ProjectStore.h"
 #include "annotation/Sha256.h"
@@ -332,8 +333,20 @@ private Q_SLOTS:
                      "VALUES (1, 'kidney', 1, 2, 30, 40, 'olduser', 'approved', '2025-01-01', '2025-01-02');");
         }
         ProjectStore store(dir.string());
-        QCOMPARE(store.schemaVersion(), 2);
-        QVERIFY(fs::exists(dir / "project.sqlite.v1.bak"));
+        QCOMPARE(store.schemaVersion(), kProjectSchemaVersion);
+        // The old version was backed up (through SQLite's backup API) before migrating.
+        std::vector<std::string> backups;
+        for (const std::string& b : ProjectFiles::backups(dir.string()))
+            if (b.find("-before-v") != std::string::npos)
+                backups.push_back(b);
+        QCOMPARE(backups.size(), size_t(1));
+        QVERIFY2(backups[0].find("-before-v") != std::string::npos, backups[0].c_str());
+        {
+            SqliteDb old(backups[0], false);
+            QCOMPARE(old.scalarInt("PRAGMA user_version"), 1LL);
+            QCOMPARE(old.scalarInt("SELECT count(*) FROM annotations"), 1LL);
+        }
+        QCOMPARE(store.integrityCheck(), std::string("ok"));   // migrated rows are sealed
         const auto all = store.annotations();
         QCOMPARE(all.size(), size_t(1));
         QCOMPARE(all[0].author, std::string("olduser"));
