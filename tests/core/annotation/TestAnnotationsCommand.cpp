@@ -129,6 +129,70 @@ private Q_SLOTS:
         QVERIFY(r.out.find("1 of 2 image(s) unchanged") != std::string::npos);
     }
 
+    void exportNeverWritesIntoAProjectNorOverwrites()
+    {
+        // Issue 11 item 5: `export --out P/project.sqlite` exited 0 and the project was gone.
+        const fs::path dir = scratch("cli-export-guard");
+        const std::string project = (dir / "proj").string();
+        Result r = run({"import", "--project", project, "--quiet", "--no-headers", kTrainJson});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        const fs::path db = dir / "proj" / "project.sqlite";
+        for (const fs::path& target : {db, fs::path(db.string() + "-wal"), fs::path(db.string() + "-shm"),
+                                       dir / "proj" / "rois.csv", dir / "proj" / "backups" / "x.json"}) {
+            for (const char* format : {"csv", "coco"}) {
+                r = run({"export", "--project", project, "--format", format, "--out", target.string(), "--overwrite"});
+                QVERIFY2(r.code != 0, target.c_str());
+                QVERIFY2(r.err.find("project folder") != std::string::npos, r.err.c_str());
+            }
+        }
+        QVERIFY(!fs::exists(dir / "proj" / "rois.csv"));
+        r = run({"list", "--project", project});
+        QVERIFY2(r.code == 0 && r.out.find("50 annotation(s) on 50 image(s)") != std::string::npos, r.err.c_str());
+        r = run({"verify", "--project", project, "--quiet"});
+        QVERIFY2(r.code == 0, (r.out + r.err).c_str());
+
+        // An existing file is replaced only with --overwrite (or --force).
+        writeBytes(dir / "mine.csv", "precious");
+        r = run({"export", "--project", project, "--format", "csv", "--out", (dir / "mine.csv").string()});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.find("--overwrite") != std::string::npos, r.err.c_str());
+        QCOMPARE(readBytes(dir / "mine.csv"), std::string("precious"));
+        r = run({"export", "--project", project, "--format", "csv", "--out", (dir / "mine.csv").string(), "--force"});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        QVERIFY(readBytes(dir / "mine.csv").rfind("file,frame,label", 0) == 0);
+    }
+
+    void agreementLeavesModelsOut()
+    {
+        const fs::path dir = scratch("cli-agreement-model");
+        writeBytes(dir / "a.png", "a");
+        const std::string project = (dir / "proj").string();
+        {
+            ProjectStore store(project);
+            store.setAuthor("alice");
+            ImageRecord im;
+            im.path = (dir / "a.png").string();
+            const long long id = store.addImage(im);
+            Annotation a;
+            a.imageId = id;
+            a.box = Box{0, 0, 10, 10};
+            store.add(a);
+            a.source = Source::FromModel;   // what batch detection stores while alice is the user
+            a.box = Box{50, 50, 10, 10};
+            QCOMPARE(store.add(a).author, std::string("model:unnamed"));
+            store.setAuthor("bob");
+            a.source = Source::Manual;
+            a.box = Box{0, 0, 10, 10};
+            store.add(a);
+        }
+        Result r = run({"agreement", "--project", project, "--authors", "alice", "bob"});
+        QCOMPARE(r.code, 0);
+        QVERIFY2(r.out.find("Dice 1.000") != std::string::npos, r.out.c_str());   // not 0.500 with the model's box
+        r = run({"agreement", "--project", project, "--authors", "alice", "model:unnamed"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.find("model") != std::string::npos, r.err.c_str());
+    }
+
     void benchPrintsFiguresAndCleansUp()
     {
         const fs::path dir = scratch("cli-bench");
