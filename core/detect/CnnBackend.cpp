@@ -93,20 +93,29 @@ std::unique_ptr<FeatureExtractor> CnnBackend::perPatchTwin(const FeatureExtracto
     return std::make_unique<CnnFeatures>(f->sharedModel(), false);
 }
 
-void CnnBackend::save(const FeatureExtractor& extractor, const std::string& path)
+std::string CnnBackend::save(const FeatureExtractor& extractor)
 {
     const auto* f = dynamic_cast<const CnnFeatures*>(&extractor);
     if (!f)
         throw Error("Only CNN feature extractors made by the detector can be saved", {}, Error::Kind::Internal);
-    f->model().save(path);
+    return f->model().saveBytes();
 }
 
-std::unique_ptr<FeatureExtractor> CnnBackend::load(const std::string& path, const std::string& backbone, bool fastPath)
+std::unique_ptr<FeatureExtractor> CnnBackend::load(std::string_view bytes, const std::string& what,
+                                                   const std::string& backbone, bool fastPath)
 {
     cnn::configureTorchThreads();
     auto model = std::make_shared<cnn::CnnModel>(cnn::parseBackbone(backbone));
-    model->load(path);
+    model->loadBytes(bytes, what);
     return std::make_unique<CnnFeatures>(std::move(model), fastPath);
+}
+
+std::shared_ptr<const cnn::CnnModel> CnnBackend::model(const FeatureExtractor& extractor)
+{
+    const auto* f = dynamic_cast<const CnnFeatures*>(&extractor);
+    if (!f)
+        throw Error("Only CNN feature extractors made by the detector have a network", {}, Error::Kind::Internal);
+    return f->sharedModel();
 }
 
 } // namespace ks::detect

@@ -13,7 +13,12 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
+
+namespace ks::cnn {
+class CnnModel;
+}
 
 namespace ks::detect {
 
@@ -66,10 +71,16 @@ public:
     /// The same network (shared, not copied) with per-patch (paper) features, for an extractor
     /// made by train() or load().
     static std::unique_ptr<FeatureExtractor> perPatchTwin(const FeatureExtractor& extractor);
-    /// Writes the extractor's network to `path` (an extractor made by train() or load()).
-    static void save(const FeatureExtractor& extractor, const std::string& path);
-    /// Reads a network written by save(). \throws ks::Error for a missing or damaged file.
-    static std::unique_ptr<FeatureExtractor> load(const std::string& path, const std::string& backbone, bool fastPath);
+    /// The extractor's network as a data-only weights file (cnn::TensorArchive; an extractor made
+    /// by train() or load()).
+    static std::string save(const FeatureExtractor& extractor);
+    /// Parses a network written by save() from bytes (never runs code from them; TorchScript is
+    /// refused). `what` names the source in messages. \throws ks::Error for damaged bytes.
+    static std::unique_ptr<FeatureExtractor> load(std::string_view bytes, const std::string& what,
+                                                  const std::string& backbone, bool fastPath);
+    /// The network behind an extractor made by train() or load() (shared, read-only), for the
+    /// interpretability views. \throws ks::Error for another extractor.
+    static std::shared_ptr<const cnn::CnnModel> model(const FeatureExtractor& extractor);
 };
 
 } // namespace ks::detect

@@ -30,12 +30,17 @@ std::unique_ptr<FeatureExtractor> CnnBackend::perPatchTwin(const FeatureExtracto
     unavailable();
 }
 
-void CnnBackend::save(const FeatureExtractor&, const std::string&)
+std::string CnnBackend::save(const FeatureExtractor&)
 {
     unavailable();
 }
 
-std::unique_ptr<FeatureExtractor> CnnBackend::load(const std::string&, const std::string&, bool)
+std::unique_ptr<FeatureExtractor> CnnBackend::load(std::string_view, const std::string&, const std::string&, bool)
+{
+    unavailable();
+}
+
+std::shared_ptr<const cnn::CnnModel> CnnBackend::model(const FeatureExtractor&)
 {
     unavailable();
 }

@@ -1,5 +1,6 @@
 #include "ModelBundle.h"
 
+#include "BundleFiles.h"
 #include "HaarFeatures.h"
 #include "Sha256.h"
 
@@ -8,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <sstream>
 
@@ -32,15 +34,94 @@ void writeFile(const fs::path& p, const std::string& bytes)
         throw Error("Cannot write '" + p.string() + "': " + ec.message(), "Check permissions", Error::Kind::Io);
 }
 
-std::string readFile(const fs::path& p)
+/// "<64 hex>  manifest.json\n", as sha256sum writes it (so `sha256sum -c manifest.sha256` works).
+std::string checksumLine(const std::string& manifestBytes)
 {
-    std::ifstream in(p, std::ios::binary);
-    if (!in)
-        throw Error("The model bundle lacks '" + p.filename().string() + "'",
-                    "The bundle is incomplete; copy it again or retrain", Error::Kind::Corrupt);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return Sha256::ofBytes(manifestBytes) + "  manifest.json\n";
+}
+
+bool isHex64(const std::string& s)
+{
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+[[noreturn]] void tampered(const std::string& what)
+{
+    throw Error("The model bundle " + what + " (tampered or damaged)", "Use an intact copy of the bundle or retrain",
+                Error::Kind::Corrupt);
+}
+
+/// Verifies manifest.sha256 against manifest.json's bytes and returns the parsed manifest;
+/// nothing of the manifest is parsed before its checksum matches.
+json verifiedManifest(const BundleFiles& files, const std::string& dirName)
+{
+    if (!files.exists("manifest.json"))
+        throw Error("'" + dirName + "' is not a model bundle (no manifest.json)",
+                    "Give a folder written by 'kidneyscope-cli train'");
+    if (!files.exists("manifest.sha256"))
+        throw Error("The model bundle '" + dirName + "' has no manifest checksum (manifest.sha256): it was written by "
+                        "an older KidneyScope, whose bundles hold TorchScript networks that can run code while they "
+                        "load, or its checksum was removed",
+                    "Retrain the model with this version, or re-import the weights with --torchscript FILE "
+                    "--trust-torchscript if you trust where they came from",
+                    Error::Kind::Unsupported);
+    const std::string line = files.read("manifest.sha256", BundleFiles::kMaxChecksumBytes);
+    const std::string bytes = files.read("manifest.json", BundleFiles::kMaxManifestBytes);
+    const std::string want = line.substr(0, std::min<std::size_t>(line.size(), 64));
+    if (!isHex64(want))
+        tampered("checksum file manifest.sha256 is not a SHA-256 line");
+    if (Sha256::ofBytes(bytes) != want)
+        tampered("manifest.json does not match its checksum in manifest.sha256");
+    try {
+        return json::parse(bytes);
+    } catch (const json::exception& e) {
+        throw Error("The model manifest is damaged: " + std::string(e.what()), "Retrain the model", Error::Kind::Corrupt);
+    }
+}
+
+/// Verifies every file the manifest lists (size from stat first, then the SHA-256 of the bytes
+/// read) and returns their bytes by name. Missing or empty `files` is refused.
+std::map<std::string, std::string> verifiedFiles(const BundleFiles& files, const json& m)
+{
+    if (!m.contains("files") || !m["files"].is_object() || m["files"].empty())
+        tampered("manifest lists no files with their checksums");
+    const json& list = m["files"];
+    std::map<std::string, std::uint64_t> sizes;
+    for (const auto& [name, entry] : list.items()) {
+        if (!entry.is_object() || !entry.contains("sha256") || !entry.contains("bytes") || !entry["sha256"].is_string()
+            || !entry["bytes"].is_number_unsigned() || !isHex64(entry["sha256"].get<std::string>()))
+            tampered("manifest's entry for '" + name + "' lacks its sha256 or size");
+        const std::uint64_t cap = BundleFiles::capFor(name);
+        const auto bytes = entry["bytes"].get<std::uint64_t>();
+        if (bytes > cap)
+            tampered("manifest gives '" + name + "' " + std::to_string(bytes) + " bytes, more than the "
+                     + std::to_string(cap) + " allowed");
+        if (files.check(name, cap) != bytes)
+            tampered("file '" + name + "' has another size than manifest.json says");
+        sizes[name] = bytes;
+    }
+    std::map<std::string, std::string> out;
+    for (const auto& [name, bytes] : sizes) {
+        std::string content = files.read(name, bytes);
+        if (Sha256::ofBytes(content) != list[name]["sha256"].get<std::string>())
+            throw Error("'" + name + "' in the model bundle does not match its checksum in manifest.json (tampered or damaged)",
+                        "Use an intact copy of the bundle or retrain", Error::Kind::Corrupt);
+        out.emplace(name, std::move(content));
+    }
+    return out;
+}
+
+/// The verified bytes of a file the manifest refers to (moved out: each is parsed once).
+std::string take(std::map<std::string, std::string>& verified, const json& set, const char* key)
+{
+    const std::string name = set.at(key).get<std::string>();
+    BundleFiles::capFor(name); // an old .net network gets its own message
+    const auto it = verified.find(name);
+    if (it == verified.end())
+        tampered("refers to '" + name + "', which its files list does not cover");
+    std::string bytes = std::move(it->second);
+    verified.erase(it);
+    return bytes;
 }
 
 json candidateJson(const CandidateConfig& c)
@@ -76,23 +157,27 @@ void ModelBundle::save(Detector& detector, const std::string& dirName, const std
     manifest["hybrid"] = {{"cnn_top", detector.hybridConfig().cnnTop}};
     json files = json::object();
     json sets = json::object();
+    auto put = [&](const std::string& file, const std::string& bytes) {
+        writeFile(dir / file, bytes);
+        files[file] = {{"sha256", Sha256::ofBytes(bytes)}, {"bytes", bytes.size()}};
+    };
     for (const auto& name : detector.featureSetNames()) {
         FeatureSet& fs = detector.featureSet(name);
         json s;
         const std::vector<char> gbm = fs.gbm.save();
         const std::string gbmFile = name + ".gbm";
-        writeFile(dir / gbmFile, std::string(gbm.begin(), gbm.end()));
+        put(gbmFile, std::string(gbm.begin(), gbm.end()));
         s["gbm"] = gbmFile;
         s["features"] = fs.extractor->name();
         s["dimension"] = fs.extractor->dimension();
         if (auto* haar = dynamic_cast<HaarFeatures*>(fs.extractor.get())) {
             const std::string f = name + "_features.json";
-            writeFile(dir / f, haar->toJson());
+            put(f, haar->toJson());
             s["feature_list"] = f;
             s["haar_count"] = haar->dimension() - 2;
         } else {
-            const std::string f = name + ".net";
-            CnnBackend::save(*fs.extractor, (dir / f).string());
+            const std::string f = name + ".kst";
+            put(f, CnnBackend::save(*fs.extractor));
             s["network"] = f;
             s["backbone"] = fs.cnn.backbone;
             s["weights"] = fs.cnn.weights;
@@ -103,37 +188,27 @@ void ModelBundle::save(Detector& detector, const std::string& dirName, const std
             if (fs.hasExact()) {
                 const std::vector<char> exact = fs.exactGbm.save();
                 const std::string exactFile = name + "_per_patch.gbm";
-                writeFile(dir / exactFile, std::string(exact.begin(), exact.end()));
+                put(exactFile, std::string(exact.begin(), exact.end()));
                 s["per_patch_gbm"] = exactFile;
             }
         }
-        for (const char* key : {"gbm", "feature_list", "network", "per_patch_gbm"})
-            if (s.contains(key))
-                files[s[key].get<std::string>()] = Sha256::ofFile((dir / s[key].get<std::string>()).string());
         sets[name] = s;
     }
     manifest["feature_sets"] = sets;
     manifest["files"] = files;
-    writeFile(dir / "manifest.json", manifest.dump(2));
+    const std::string text = manifest.dump(2);
+    // The checksum last: a bundle whose writing stopped half-way does not verify.
+    fs::remove(dir / "manifest.sha256", ec);
+    writeFile(dir / "manifest.json", text);
+    writeFile(dir / "manifest.sha256", checksumLine(text));
 }
 
 LoadedBundle ModelBundle::load(const std::string& dirName)
 {
-    const fs::path dir(dirName);
-    if (!fs::is_directory(dir))
-        throw Error("Model folder '" + dirName + "' does not exist", "Give a folder written by 'kidneyscope-cli train'",
-                    Error::Kind::Io);
-    if (!fs::is_regular_file(dir / "manifest.json"))
-        throw Error("'" + dirName + "' is not a model bundle (no manifest.json)",
-                    "Give a folder written by 'kidneyscope-cli train'");
-    json m;
+    const BundleFiles bundleFiles(dirName);
+    json m = verifiedManifest(bundleFiles, dirName);
     try {
-        m = json::parse(readFile(dir / "manifest.json"));
-    } catch (const json::exception& e) {
-        throw Error("The model manifest is damaged: " + std::string(e.what()), "Retrain the model", Error::Kind::Corrupt);
-    }
-    try {
-        if (m.value("format", std::string()) != "kidneyscope-detector")
+        if (!m.is_object() || m.value("format", std::string()) != "kidneyscope-detector")
             throw Error("'" + dirName + "' is not a KidneyScope detector bundle", "Give a folder written by 'kidneyscope-cli train'");
         const int version = m.at("format_version").get<int>();
         if (version != kFormatVersion)
@@ -141,15 +216,8 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
                             + m.value("app_version", std::string("?")) + "); this KidneyScope reads version "
                             + std::to_string(kFormatVersion),
                         "Retrain the model with this version", Error::Kind::Unsupported);
-        for (const auto& [file, sha] : m.at("files").items()) {
-            const fs::path p = dir / file;
-            if (!fs::is_regular_file(p))
-                throw Error("The model bundle lacks '" + file + "'", "The bundle is incomplete; copy it again or retrain",
-                            Error::Kind::Corrupt);
-            if (Sha256::ofFile(p.string()) != sha.get<std::string>())
-                throw Error("'" + file + "' in the model bundle does not match its checksum in manifest.json (tampered or damaged)",
-                            "Use an intact copy of the bundle or retrain", Error::Kind::Corrupt);
-        }
+        // Every file is checked (names, sizes, checksums) before any of them is parsed.
+        std::map<std::string, std::string> verified = verifiedFiles(bundleFiles, m);
         CandidateConfig cc;
         const json& c = m.at("candidates");
         cc.targetCount = c.at("target_count");
@@ -163,11 +231,11 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
         for (const auto& [name, s] : m.at("feature_sets").items()) {
             FeatureSet fs;
             fs.name = name;
-            const std::string gbm = readFile(dir / s.at("gbm").get<std::string>());
+            const std::string gbm = take(verified, s, "gbm");
             fs.gbm = GbmClassifier::load(std::vector<char>(gbm.begin(), gbm.end()));
             if (s.contains("feature_list")) {
                 fs.extractor = std::make_unique<HaarFeatures>(
-                    HaarFeatures::fromJson(readFile(dir / s.at("feature_list").get<std::string>())));
+                    HaarFeatures::fromJson(take(verified, s, "feature_list")));
             } else {
                 fs.cnn.backbone = s.at("backbone");
                 fs.cnn.weights = s.value("weights", std::string());
@@ -176,10 +244,10 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
                 fs.cnn.fastPath = s.value("fast_path", true);
                 const auto sha = s.value("weights_sha256", std::string());
                 fs.cnn.weightsChecksum = sha == "no ImageNet transfer" ? "" : sha;
-                fs.extractor = CnnBackend::load((dir / s.at("network").get<std::string>()).string(), fs.cnn.backbone,
-                                                 fs.cnn.fastPath);
+                const std::string network = s.at("network").get<std::string>();
+                fs.extractor = CnnBackend::load(take(verified, s, "network"), network, fs.cnn.backbone, fs.cnn.fastPath);
                 if (s.contains("per_patch_gbm")) {
-                    const std::string exact = readFile(dir / s.at("per_patch_gbm").get<std::string>());
+                    const std::string exact = take(verified, s, "per_patch_gbm");
                     fs.exactGbm = GbmClassifier::load(std::vector<char>(exact.begin(), exact.end()));
                     fs.exactExtractor = CnnBackend::perPatchTwin(*fs.extractor);
                     if (fs.exactGbm.featureCount() != fs.exactExtractor->dimension())

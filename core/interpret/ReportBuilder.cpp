@@ -72,7 +72,7 @@ struct NamedModel
 {
     std::string mode;   // "na", "pa", "fa"
     std::string label;  // "SqueezeNet FA"
-    std::unique_ptr<cnn::CnnModel> model;
+    std::shared_ptr<const cnn::CnnModel> model; ///< the bundle's own (verified) network
 };
 
 } // namespace
@@ -113,8 +113,8 @@ ReportData ReportBuilder::build(const ReportOptions& o, ReportSummary* summary, 
             NamedModel nm;
             nm.mode = mode;
             nm.label = backboneTitle(backbone) + " " + std::string(mode == std::string("na") ? "NA" : mode == std::string("pa") ? "PA" : "FA");
-            nm.model = std::make_unique<cnn::CnnModel>(cnn::parseBackbone(backbone));
-            nm.model->load((fs::path(o.bundleDir) / (*it)["network"].get<std::string>()).string());
+            // The network ModelBundle::load verified and parsed; never a second, unchecked read.
+            nm.model = detect::CnnBackend::model(*bundle.detector.featureSet(mode).extractor);
             models.push_back(std::move(nm));
         }
     if (models.empty())

@@ -6,6 +6,7 @@
 #include "detect/DetectorTrainer.h"
 #include "detect/Evaluation.h"
 #include "detect/ModelBundle.h"
+#include "detect/Sha256.h"
 
 #include "common/Error.h"
 
@@ -95,7 +96,7 @@ private Q_SLOTS:
             QCOMPARE(a.box, b.box);
             QCOMPARE(a.likelihood, b.likelihood);
         }
-        QVERIFY(loaded.manifestJson.find("\"format_version\": 1") != std::string::npos);
+        QVERIFY(loaded.manifestJson.find("\"format_version\": 2") != std::string::npos);
     }
 
     void hybridWithPerPatchHalf()
@@ -143,6 +144,8 @@ private Q_SLOTS:
         auto m = nlohmann::json::parse(std::ifstream(dir + "/manifest.json"));
         m["format_version"] = 99;
         std::ofstream(dir + "/manifest.json") << m.dump();
+        // a genuine bundle of another version: its checksum fits
+        std::ofstream(dir + "/manifest.sha256") << Sha256::ofBytes(m.dump()) << "  manifest.json\n";
         try {
             ModelBundle::load(dir);
             QFAIL("expected an error");
