@@ -12,6 +12,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -33,12 +34,23 @@ void writeText(const fs::path& p, const std::string& text)
         throw Error("Cannot write '" + p.string() + "'", "Check free space and permissions", Error::Kind::Io);
 }
 
+/// The images of a set without anything that names a patient or a file (issue 11, item 12):
+/// the sha256 of each file's bytes (provenance: "was this file in the training set?") and how
+/// many patients they come from. Patient IDs, names and file names (often UIDs) stay out.
 json imageList(const std::vector<AnnotatedFrame>& frames)
 {
     json a = json::array();
     for (const auto& f : frames)
-        a.push_back({{"name", f.name}, {"sha256", f.sha256}, {"patient_id", f.patientId}});
+        a.push_back({{"sha256", f.sha256}});
     return a;
+}
+
+std::size_t patientCount(const std::vector<AnnotatedFrame>& frames)
+{
+    std::set<std::string> patients;
+    for (const auto& f : frames)
+        patients.insert(f.patientId.empty() ? "image:" + f.name : "patient:" + f.patientId);
+    return patients.size();
 }
 } // namespace
 
@@ -107,7 +119,9 @@ std::string Experiment::provenance(const TrainConfig& c, const std::vector<Annot
     } else {
         j["cnn"] = nullptr;
     }
-    j["training"] = {{"images", imageList(train)}, {"validation_images", imageList(validation)}, {"split", split},
+    j["training"] = {{"images", imageList(train)}, {"validation_images", imageList(validation)},
+                     {"patients", patientCount(train)}, {"validation_patients", patientCount(validation)},
+                     {"split", split},
                      {"frames", report.frames}, {"positives", report.positives}, {"negatives", report.negatives},
                      {"mean_candidates", report.meanCandidates}, {"candidate_coverage", report.coverage},
                      {"mean_best_candidate_dice", report.meanBestDice}};

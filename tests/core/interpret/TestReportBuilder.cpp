@@ -8,14 +8,20 @@
 #include "detect/DetectorTrainer.h"
 #include "detect/Evaluation.h"
 #include "detect/ModelBundle.h"
+#include "detect/Dataset.h"
+#include "detect/Experiment.h"
 #include "detect/Sha256.h"
+#include "dicom/DicomWriter.h"
+#include "interpret/HtmlReport.h"
 
+#include <nlohmann/json.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace ks;
 namespace fs = std::filesystem;
@@ -37,6 +43,12 @@ std::string tmpDir(const std::string& name)
     fs::remove_all(p);
     fs::create_directories(p);
     return p.string();
+}
+
+std::string fileBytes(const fs::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 } // namespace
@@ -122,6 +134,82 @@ private Q_SLOTS:
         o.study = study;
         o.bundleDir = study;
         QVERIFY_THROWS_EXCEPTION(ks::Error, interpret::ReportBuilder::build(o));
+    }
+
+    void noPatientDataInBundleOrReport()
+    {
+        // Issue 11, item 12: training DICOM files carry a patient name, ID and birth date (and the
+        // COCO file the patient ID, as a project export writes it). Neither the bundle nor the
+        // report may contain them.
+        const std::vector<std::string> secrets{"DOE^JOHN", "PID12345", "19700101"};
+        const std::string study = tmpDir("patient_study");
+        annotation::CocoDataset coco;
+        coco.categories = {"kidney"};
+        for (unsigned i = 0; i < 8; ++i) {
+            const detect::AnnotatedFrame f = detect::test::syntheticScene(300 + i);
+            Image im;
+            im.frames = {f.gray};
+            im.calibration = f.calibration;
+            im.meta.patientName = "DOE^JOHN";
+            im.meta.patientId = i < 4 ? "PID12345" : "PID12345B";
+            im.meta.patientBirthDate = "19700101";
+            im.meta.modality = "US";
+            const std::string name = "img" + std::to_string(i) + ".dcm";
+            dicom::DicomWriter::write(study + "/" + name, im);
+            QVERIFY(fileBytes(study + "/" + name).find("DOE^JOHN") != std::string::npos); // the data is there
+            annotation::CocoImage ci;
+            ci.id = i + 1;
+            ci.fileName = name;
+            ci.path = study + "/" + name;
+            ci.width = f.gray.cols;
+            ci.height = f.gray.rows;
+            ci.patientId = im.meta.patientId;
+            coco.images.push_back(ci);
+            annotation::CocoAnnotation an;
+            an.id = i + 1;
+            an.imageId = i + 1;
+            an.category = "kidney";
+            an.box = *f.truth;
+            coco.annotations.push_back(an);
+        }
+        coco.save(study + "/annotations.json");
+
+        detect::TrainConfig c;
+        c.preset = detect::TargetPreset::load("kidney", {KS_SOURCE_DIR "/resources/presets"});
+        c.candidates.targetCount = 300;
+        c.haarCount = 200;
+        c.methods = {detect::Method::Haar};
+        const auto all = detect::Dataset::loadCoco(study + "/annotations.json", true, {});
+        QCOMPARE(all.front().patientId, std::string("PID12345"));
+        const auto [train, val] = detect::Dataset::splitByPatient(all, 0.5, 1);
+        detect::TrainReport report;
+        detect::Detector detector = detect::DetectorTrainer::train(train, c, &report);
+        const std::string bundle = tmpDir("patient_bundle");
+        detect::ModelBundle::save(detector, bundle,
+                                  detect::Experiment::provenance(c, train, val, "split by patient", report));
+
+        interpret::ReportOptions o;
+        o.bundleDir = bundle;
+        o.study = study;
+        const interpret::ReportData d = interpret::ReportBuilder::build(o);
+        const std::string html = tmpDir("patient_report") + "/report.html";
+        interpret::HtmlReport::write(d, html);
+
+        std::vector<fs::path> outputs{html};
+        for (const auto& e : fs::directory_iterator(bundle))
+            outputs.push_back(e.path());
+        QVERIFY(outputs.size() >= 4);
+        for (const auto& p : outputs) {
+            const std::string bytes = fileBytes(p);
+            QVERIFY(!bytes.empty());
+            for (const auto& secret : secrets)
+                QVERIFY2(bytes.find(secret) == std::string::npos, (secret + " found in " + p.string()).c_str());
+        }
+        // What the manifest says instead: counts, not identities.
+        const auto manifest = nlohmann::json::parse(fileBytes(fs::path(bundle) / "manifest.json"));
+        QCOMPARE(manifest["training"]["patients"].get<int>(), 1);
+        QCOMPARE(manifest["training"]["validation_patients"].get<int>(), 1);
+        QCOMPARE(manifest["training"]["images"].size(), train.size());
     }
 };
 
