@@ -11,6 +11,8 @@
 #include <fstream>
 #include <random>
 
+#include <sys/stat.h>
+
 using namespace ks;
 using namespace ks::annotation;
 namespace fs = std::filesystem;
@@ -71,6 +73,42 @@ private Q_SLOTS:
         const fs::path json = fs::path(KS_SHARED_DIR) / "realdata/hc18/train/annotations.json";
         const CocoDataset ds = CocoDataset::load(json.string(), "/somewhere/else");
         QCOMPARE(ds.images.front().path, "/somewhere/else/" + ds.images.front().fileName);
+    }
+
+    void fileNamesStayInsideTheImageFolder()
+    {
+        // Issue 11 item 11: "../" and absolute file names were followed (/etc/shadow was hashed).
+        const fs::path dir = scratch("coco-confined");
+        fs::create_directories(dir / "study/sub");
+        writeText(dir / "outside.dcm", "not ours");
+        writeText(dir / "study/sub/in.dcm", "ours");
+        fs::create_symlink(dir / "outside.dcm", dir / "study/link.dcm");
+        QCOMPARE(::mkfifo((dir / "study/pipe.dcm").c_str(), 0600), 0);
+        auto withName = [&](const std::string& name) {
+            writeText(dir / "study/gt.json", R"({"images":[{"id":1,"file_name":")" + name +
+                                                 R"("}],"annotations":[],"categories":[]})");
+            try {
+                CocoDataset::load((dir / "study/gt.json").string());
+            } catch (const Error& e) {
+                return (e.kind() == Error::Kind::InvalidInput ? "refused: " : "other: ") + e.message();
+            }
+            return std::string("loaded");
+        };
+        for (const std::string& bad : {std::string("../outside.dcm"), std::string("sub/../../outside.dcm"),
+                                       (dir / "outside.dcm").string(), std::string("/etc/shadow"),
+                                       std::string("link.dcm")}) {
+            const std::string r = withName(bad);
+            QVERIFY2(r.rfind("refused: ", 0) == 0 && r.find("images[0].file_name") != std::string::npos &&
+                         r.find("outside the image folder") != std::string::npos,
+                     (bad + " → " + r).c_str());
+        }
+        const std::string fifo = withName("pipe.dcm");   // refused before anything opens it
+        QVERIFY2(fifo.rfind("refused: ", 0) == 0 && fifo.find("not a regular file") != std::string::npos, fifo.c_str());
+        QCOMPARE(withName("sub/in.dcm"), std::string("loaded"));
+        QCOMPARE(withName((dir / "study/sub/in.dcm").string()), std::string("loaded"));   // absolute, inside
+        // With an images root, names are confined to that root instead.
+        writeText(dir / "gt2.json", R"({"images":[{"id":1,"file_name":"../outside.dcm"}],"annotations":[]})");
+        QVERIFY_THROWS_EXCEPTION(Error, CocoDataset::load((dir / "gt2.json").string(), (dir / "study").string()));
     }
 
     void saveThenLoadKeepsEverything()
