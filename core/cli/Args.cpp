@@ -2,7 +2,12 @@
 
 #include "common/Error.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
+#include <sstream>
 
 namespace ks::cli {
 
@@ -29,6 +34,8 @@ Args::Args(const std::vector<std::string>& argv, const std::map<std::string, int
             throw Error("Unknown option --" + name,
                         known.empty() ? "This command takes no options" : "Known options: " + known);
         }
+        if (it->second > 0 && m_options.count(name))
+            throw Error("Option --" + name + " is given more than once", "Give each option once");
         auto& vals = m_options[name];
         if (hasInline) {
             vals.push_back(inlineValue);
@@ -59,28 +66,78 @@ std::vector<std::string> Args::values(const std::string& option) const
     return it == m_options.end() ? std::vector<std::string>{} : it->second;
 }
 
+namespace {
+std::string fmtNumber(double v)
+{
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+} // namespace
+
 double Args::number(const std::string& option, double fallback) const
 {
     if (!has(option))
         return fallback;
     const std::string v = value(option);
     char* end = nullptr;
+    errno = 0;
     const double d = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0')
-        throw Error("Option --" + option + " expects a number, not '" + v + "'");
+    if (v.empty() || *end != '\0' || std::isspace(static_cast<unsigned char>(v.front())))
+        throw Error("Option --" + option + " expects a number, not '" + v + "'", "Give e.g. --" + option + " 0.5");
+    if (errno == ERANGE || !std::isfinite(d))
+        throw Error("Option --" + option + " expects a finite number, not '" + v + "'",
+                    "Give an ordinary decimal number");
+    return d;
+}
+
+double Args::number(const std::string& option, double fallback, double min, double max) const
+{
+    const double d = number(option, fallback);
+    if (has(option) && !(d >= min && d <= max))
+        throw Error("--" + option + " must be between " + fmtNumber(min) + " and " + fmtNumber(max) + ", not "
+                        + value(option),
+                    "Give a value in that range");
     return d;
 }
 
 int Args::integer(const std::string& option, int fallback) const
 {
+    return integer(option, fallback, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+}
+
+int Args::integer(const std::string& option, int fallback, int min, int max) const
+{
     if (!has(option))
         return fallback;
     const std::string v = value(option);
     char* end = nullptr;
-    const long n = std::strtol(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0')
-        throw Error("Option --" + option + " expects a whole number, not '" + v + "'");
+    errno = 0;
+    const long long n = std::strtoll(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || std::isspace(static_cast<unsigned char>(v.front())))
+        throw Error("Option --" + option + " expects a whole number, not '" + v + "'", "Give e.g. --" + option + " 10");
+    if (errno == ERANGE || n < min || n > max)
+        throw Error("--" + option + " must be between " + std::to_string(min) + " and " + std::to_string(max)
+                        + ", not " + v,
+                    "Give a value in that range");
     return static_cast<int>(n);
+}
+
+std::uint64_t Args::unsignedInteger(const std::string& option, std::uint64_t fallback, std::uint64_t max) const
+{
+    if (!has(option))
+        return fallback;
+    const std::string v = value(option);
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end != '\0' || !std::isdigit(static_cast<unsigned char>(v.front())))
+        throw Error("Option --" + option + " expects a non-negative whole number, not '" + v + "'",
+                    "Give e.g. --" + option + " 1");
+    if (errno == ERANGE || n > max)
+        throw Error("--" + option + " must be between 0 and " + std::to_string(max) + ", not " + v,
+                    "Give a value in that range");
+    return n;
 }
 
 std::string Args::required(const std::string& option) const

@@ -3,6 +3,7 @@
 #include "Command.h"
 
 #include "Args.h"
+#include "DetectOptions.h"
 
 #include "cnn/CnnFeatureExtractor.h"
 #include "cnn/CnnModel.h"
@@ -98,15 +99,14 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
     const Args args(argv, {{"backbone", 1}, {"caffe", 2}, {"candidates", 1}, {"subset", 1}, {"fc6-rank", 1}, {"fc7-rank", 1},
                            {"scales", 1}, {"image", 1}, {"cascade-top", 1}, {"repeats", 1}});
     const cnn::Backbone backbone = cnn::parseBackbone(args.value("backbone", "caffenet"));
-    const int wanted = args.integer("candidates", 2000);
-    const int subset = args.integer("subset", 48);
-    const int repeats = args.integer("repeats", 3);
-    if (wanted < 10 || subset < 1 || repeats < 1)
-        throw Error("--candidates must be ≥ 10, --subset and --repeats ≥ 1", "e.g. --candidates 2000 --subset 48");
+    const int wanted = args.integer("candidates", 2000, 10, kMaxCandidates);
+    const int subset = args.integer("subset", 48, 1, kMaxCandidates);
+    const int repeats = args.integer("repeats", 3, 1, 1000);
     cnn::FastPathOptions fastOptions;
-    fastOptions.fc6Rank = args.integer("fc6-rank", 0);
-    fastOptions.fc7Rank = args.integer("fc7-rank", 0);
-    fastOptions.maxScales = args.integer("scales", fastOptions.maxScales);
+    fastOptions.fc6Rank = args.integer("fc6-rank", 0, 0, 9216);
+    fastOptions.fc7Rank = args.integer("fc7-rank", 0, 0, 4096);
+    fastOptions.maxScales = args.integer("scales", fastOptions.maxScales, 1, 64);
+    const int cascadeTop = args.integer("cascade-top", 32, 0, kMaxCandidates);
     cnn::configureTorchThreads();
 
     // Frame: a given image (any size, as is) or the synthetic 800×600 one.
@@ -188,7 +188,7 @@ int benchDetectCommand(const std::vector<std::string>& argv, Io io)
     cnn::CnnFeatureExtractor perPatch(model, cnn::FeaturePath::PerPatch);
     perPatch.extract(frame, {boxes.front()}); // warm-up
     std::vector<double> cascadeTotal, cascadeCpu;
-    const int top = std::min<int>(args.integer("cascade-top", 32), static_cast<int>(boxes.size()));
+    const int top = std::min<int>(cascadeTop, static_cast<int>(boxes.size()));
     for (int r = 0; r < repeats && top > 0; ++r) {
         const auto whole = Clock::now();
         const double cpu0 = cpuNow();

@@ -52,6 +52,7 @@ int benchHybridCommand(const std::vector<std::string>& argv, Io io)
 {
     const Args a(argv, {{"model", 1}, {"study", 1}, {"max-images", 1}, {"hybrid-top", 1}, {"fast-full", 0},
                         {"quiet", 0}});
+    const int maxImagesOption = a.integer("max-images", 0, 1, 1000000);
     auto bundle = detect::ModelBundle::load(a.required("model"));
     detect::Detector& detector = bundle.detector;
     if (!detector.hasFeatureSet("haar") || !detector.hasFeatureSet("fa"))
@@ -79,9 +80,7 @@ int benchHybridCommand(const std::vector<std::string>& argv, Io io)
     ConsoleProgress progress(io.err, a.has("quiet"));
     auto frames = detect::Dataset::loadCoco(a.required("study"), true, {}, progress);
     progress.finish();
-    const int maxImages = a.integer("max-images", static_cast<int>(frames.size()));
-    if (maxImages < 1)
-        throw Error("--max-images must be at least 1");
+    const int maxImages = a.has("max-images") ? maxImagesOption : static_cast<int>(frames.size());
     if (static_cast<int>(frames.size()) > maxImages)
         frames.resize(static_cast<size_t>(maxImages));
     cnn::configureTorchThreads();

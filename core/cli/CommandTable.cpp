@@ -59,7 +59,13 @@ int runCli(int argc, char** argv, std::ostream& out, std::ostream& err)
             return 0;
         }
         try {
-            return c.run(args, Io{out, err});
+            const int rc = c.run(args, Io{out, err});
+            out.flush();
+            if (!out) { // e.g. stdout on a full disk: the results did not arrive
+                err << "\nkidneyscope-cli " << name << ": the output could not be written\n";
+                return rc == 0 ? 1 : rc;
+            }
+            return rc;
         } catch (const Cancelled&) {
             err << "\nCancelled.\n";
             return 130;
@@ -68,6 +74,9 @@ int runCli(int argc, char** argv, std::ostream& out, std::ostream& err)
             return 1;
         } catch (const std::exception& e) {
             err << "\nkidneyscope-cli " << name << ": unexpected error: " << e.what() << "\n";
+            return 1;
+        } catch (...) {
+            err << "\nkidneyscope-cli " << name << ": unexpected error of an unknown kind\n";
             return 1;
         }
     }

@@ -2,6 +2,7 @@
 
 #include "Args.h"
 #include "ConsoleProgress.h"
+#include "DetectOptions.h"
 
 #include "common/Error.h"
 #include "common/Image.h"
@@ -34,6 +35,16 @@ int detectCommand(const std::vector<std::string>& argv, Io io)
                         {"quiet", 0}, {"hybrid-top", 1}});
     if (a.positional().size() != 1)
         throw Error("Give exactly one image", "Usage: detect --model MODEL_DIR IMAGE [--method haar] [--json]");
+    // Every option is checked before anything is read.
+    std::optional<double> pixelSize;
+    if (a.has("pixel-size"))
+        pixelSize = a.number("pixel-size", 0, 1e-6, 1e3);
+    const int frame = a.integer("frame", 0, 0, 1000000);
+    std::optional<detect::HybridConfig> hybrid;
+    if (a.has("hybrid-top")) {
+        hybrid.emplace();
+        hybrid->cnnTop = a.integer("hybrid-top", hybrid->cnnTop, 0, kMaxCandidates);
+    }
     const auto t0 = std::chrono::steady_clock::now();
     auto bundle = detect::ModelBundle::load(a.required("model"));
     const auto available = bundle.detector.methods();
@@ -42,21 +53,12 @@ int detectCommand(const std::vector<std::string>& argv, Io io)
         method = detect::parseMethod(a.value("method"));
     for (const auto& set : detect::featureSetsOf(method))
         bundle.detector.featureSet(set); // an untrained method fails before the image is read
-    std::optional<double> pixelSize;
-    if (a.has("pixel-size"))
-        pixelSize = a.number("pixel-size", 0);
     ConsoleProgress progress(io.err, a.has("quiet") || a.has("json"));
     const Image img = dicom::ImageLoader::load(a.positional().front(), NullProgress::instance(), pixelSize);
-    const int frame = a.integer("frame", 0);
     const cv::Mat gray = img.gray8(frame);
     const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (a.has("hybrid-top")) {
-        detect::HybridConfig h;
-        h.cnnTop = a.integer("hybrid-top", h.cnnTop);
-        if (h.cnnTop < 0)
-            throw Error("--hybrid-top must be 0 (all candidates) or more");
-        bundle.detector.setHybridConfig(h);
-    }
+    if (hybrid)
+        bundle.detector.setHybridConfig(*hybrid);
     std::vector<Box> boxes;
     std::vector<float> scores;
     const auto d = bundle.detector.detect(method, gray, img.calibration, progress, &boxes, &scores);

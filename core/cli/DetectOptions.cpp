@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 
+#include <cstdint>
 #include <filesystem>
 
 namespace ks::cli {
@@ -10,7 +11,8 @@ std::map<std::string, int> trainOptionArity()
 {
     return {{"preset", 1},  {"methods", 1},    {"caffe", 2},  {"backbone", 1}, {"candidates", 1}, {"haar", 1},
             {"seed", 1},    {"negatives", 1},  {"rounds", 1}, {"epochs", 1},   {"lr", 1},         {"per-patch", 0},
-            {"category", 1}, {"quiet", 0}, {"hybrid-top", 1}, {"patch-positives", 1}};
+            {"category", 1}, {"quiet", 0}, {"hybrid-top", 1}, {"patch-positives", 1},
+            {"torchscript", 1}, {"trust-torchscript", 0}};
 }
 
 const char* trainOptionHelp()
@@ -18,6 +20,8 @@ const char* trainOptionHelp()
     return "  --preset NAME|FILE     target sizes (kidney, fetal_head, data = from the training boxes; default data)\n"
            "  --methods LIST         haar,na,pa,fa,hybrid (default haar)\n"
            "  --caffe PROTOTXT CAFFEMODEL   ImageNet weights for the CNN (without: no ImageNet transfer)\n"
+           "  --torchscript FILE --trust-torchscript   pretrained weights as TorchScript instead; such a file\n"
+           "                         is a program that runs while it loads: only for files you trust\n"
            "  --backbone NAME        caffenet | squeezenet (default caffenet)\n"
            "  --candidates N         candidate boxes per frame (default 2000)\n"
            "  --haar N               Haar features (default 2000)\n"
@@ -39,23 +43,15 @@ detect::TrainConfig trainConfigFrom(const Args& a, const std::string& defaultMet
     detect::TrainConfig c;
     c.preset = detect::TargetPreset::load(a.value("preset", "data"));
     c.methods = detect::parseMethods(a.value("methods", defaultMethods));
-    c.candidates.targetCount = a.integer("candidates", c.candidates.targetCount);
-    if (c.candidates.targetCount < 10)
-        throw Error("--candidates must be at least 10", "The paper's setting is about 2000");
-    c.haarCount = a.integer("haar", c.haarCount);
-    if (c.haarCount < 1 || c.haarCount > 20000)
-        throw Error("--haar must be between 1 and 20000", "The paper uses 2000");
-    c.labels.negativeRatio = a.number("negatives", c.labels.negativeRatio);
-    if (!(c.labels.negativeRatio > 0))
-        throw Error("--negatives must be positive");
-    c.gbm.rounds = a.integer("rounds", c.gbm.rounds);
-    if (c.gbm.rounds < 1)
-        throw Error("--rounds must be at least 1");
+    c.candidates.targetCount = a.integer("candidates", c.candidates.targetCount, 10, kMaxCandidates);
+    c.haarCount = a.integer("haar", c.haarCount, 1, 20000);
+    c.labels.negativeRatio = a.number("negatives", c.labels.negativeRatio, 0.01, 1000);
+    c.gbm.rounds = a.integer("rounds", c.gbm.rounds, 1, 100000);
     if (a.has("seed")) {
-        const int s = a.integer("seed", 1);
-        c.labels.seed = static_cast<unsigned>(s);
-        c.gbm.seed = static_cast<unsigned>(s);
-        c.cnn.seed = static_cast<unsigned>(s);
+        const auto s = static_cast<unsigned>(a.unsignedInteger("seed", 1, UINT32_MAX));
+        c.labels.seed = s;
+        c.gbm.seed = s;
+        c.cnn.seed = s;
     }
     c.cnn.backbone = a.value("backbone", "caffenet");
     if (c.cnn.backbone != "caffenet" && c.cnn.backbone != "squeezenet")
@@ -69,15 +65,27 @@ detect::TrainConfig trainConfigFrom(const Args& a, const std::string& defaultMet
                 throw Error("Weights file '" + f + "' does not exist", "Give the deploy prototxt and the .caffemodel",
                             Error::Kind::Io);
     }
-    c.cnn.epochs = a.integer("epochs", c.cnn.epochs);
-    c.cnn.learningRate = a.number("lr", c.cnn.learningRate);
+    if (a.has("torchscript")) {
+        if (a.has("caffe"))
+            throw Error("Give either --caffe or --torchscript, not both");
+        c.cnn.torchscript = a.value("torchscript");
+        if (!std::filesystem::is_regular_file(c.cnn.torchscript))
+            throw Error("Weights file '" + c.cnn.torchscript + "' does not exist", "Give the TorchScript file",
+                        Error::Kind::Io);
+        if (!a.has("trust-torchscript"))
+            throw Error("'" + c.cnn.torchscript + "' is TorchScript, a program that runs while it loads; "
+                            "KidneyScope imports one only when you say you trust it",
+                        "If you trust where the file came from, add --trust-torchscript; otherwise use --caffe "
+                        "PROTOTXT CAFFEMODEL (data only)");
+        c.cnn.trustTorchScript = true;
+    } else if (a.has("trust-torchscript")) {
+        throw Error("--trust-torchscript goes with --torchscript FILE");
+    }
+    c.cnn.epochs = a.integer("epochs", c.cnn.epochs, 1, 10000);
+    c.cnn.learningRate = a.number("lr", c.cnn.learningRate, 1e-9, 10);
     c.cnn.fastPath = !a.has("per-patch");
-    c.hybrid.cnnTop = a.integer("hybrid-top", c.hybrid.cnnTop);
-    if (c.hybrid.cnnTop < 0)
-        throw Error("--hybrid-top must be 0 (all candidates) or more");
-    c.cnn.patchPositives = a.integer("patch-positives", c.cnn.patchPositives);
-    if (c.cnn.patchPositives < 0)
-        throw Error("--patch-positives must be 0 (all labels) or more");
+    c.hybrid.cnnTop = a.integer("hybrid-top", c.hybrid.cnnTop, 0, kMaxCandidates);
+    c.cnn.patchPositives = a.integer("patch-positives", c.cnn.patchPositives, 0, 100000);
     return c;
 }
 

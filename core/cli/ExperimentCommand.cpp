@@ -29,12 +29,12 @@ int experimentCommand(const std::vector<std::string>& argv, Io io)
     o.train = trainConfigFrom(a, "haar,na,pa,fa,hybrid");
     o.trainJson = a.required("train");
     o.valJson = a.value("val");
-    o.split = a.number("split", 0);
+    o.split = a.number("split", 0, 0.01, 0.99);
     if (!o.valJson.empty() && a.has("split"))
         throw Error("Give either --val or --split, not both");
     if (o.valJson.empty() && !a.has("split"))
         throw Error("No validation set", "Give --val VAL.json, or --split FRACTION to split --train by patient");
-    o.splitSeed = static_cast<unsigned>(a.integer("split-seed", 1));
+    o.splitSeed = static_cast<unsigned>(a.unsignedInteger("split-seed", 1, UINT32_MAX));
     o.category = a.value("category");
     o.outDir = a.required("out");
     o.saveModel = !a.has("no-model");

@@ -15,17 +15,6 @@
 
 namespace ks::cli {
 
-namespace {
-std::uint64_t parseSeed(const std::string& text)
-{
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || text[0] == '-')
-        throw Error("Option --seed expects a non-negative integer, not '" + text + "'", "Give e.g. --seed 1");
-    return v;
-}
-} // namespace
-
 /// `phantom --out DIR --count N --seed S [--preset easy|standard|hard] [--threads N]
 ///  [--contact-sheet FILE.png] [--sheet-boxes] [--no-text] [--quiet]`
 int phantomCommand(const std::vector<std::string>& argv, Io io)
@@ -37,15 +26,11 @@ int phantomCommand(const std::vector<std::string>& argv, Io io)
                     "Usage: phantom --out DIR --count N --seed S [--preset easy|standard|hard] [--threads N] "
                     "[--contact-sheet FILE.png]");
     const std::string out = args.required("out");
-    const int count = args.integer("count", 12);
-    if (count < 1 || count > 100000)
-        throw Error("--count must be between 1 and 100000, not " + std::to_string(count));
-    const std::uint64_t seed = parseSeed(args.value("seed", "1"));
+    const int count = args.integer("count", 12, 1, 100000);
+    const std::uint64_t seed = args.unsignedInteger("seed", 1);
     phantom::PhantomParams params = phantom::PhantomParams::fromPreset(args.value("preset", "standard"));
     params.burnedInText = !args.has("no-text");
-    const int threads = args.integer("threads", 0);
-    if (threads < 0)
-        throw Error("--threads must be 0 (all cores) or more");
+    const int threads = args.integer("threads", 0, 0, 1024);
     const std::string sheet = args.value("contact-sheet");
 
     ConsoleProgress progress(io.err, args.has("quiet"));

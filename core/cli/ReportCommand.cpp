@@ -31,10 +31,10 @@ int reportCommand(const std::vector<std::string>& argv, Io io)
     o.bundleDir = args.required("model");
     o.study = args.required("study");
     o.category = args.value("category");
-    o.patches = args.integer("patches", o.patches);
-    o.topFilters = args.integer("top", o.topFilters);
-    o.changeThreshold = args.number("threshold", o.changeThreshold);
-    o.maxImages = args.integer("max-images", 0);
+    o.patches = args.integer("patches", o.patches, 0, 1000);
+    o.topFilters = args.integer("top", o.topFilters, 1, 1000);
+    o.changeThreshold = args.number("threshold", o.changeThreshold, 0, 100);
+    o.maxImages = args.integer("max-images", 0, 0, 1000000);
     o.evaluate = !args.has("no-eval");
     if (args.has("layers")) {
         std::stringstream ss(args.value("layers"));
@@ -42,8 +42,6 @@ int reportCommand(const std::vector<std::string>& argv, Io io)
             if (!l.empty())
                 o.layers.push_back(l);
     }
-    if (o.patches < 0 || o.topFilters < 1 || o.maxImages < 0 || o.changeThreshold < 0)
-        throw Error("Invalid option value", "Use --patches >= 0, --top >= 1, --max-images >= 0, --threshold >= 0");
     const std::string out = args.value("out", "report.html");
 
     ConsoleProgress progress(io.err, args.has("quiet"));

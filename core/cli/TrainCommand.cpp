@@ -26,13 +26,14 @@ int trainCommand(const std::vector<std::string>& argv, Io io)
     const std::string trainJson = a.required("train");
     const std::string out = a.required("out");
     detect::TrainConfig config = trainConfigFrom(a);
+    const double splitFraction = a.number("split", 0.8, 0.01, 0.99);
     ConsoleProgress progress(io.err, a.has("quiet"));
     SubProgress loading(progress, 0, 0.1), training(progress, 0.1, 1.0);
     auto frames = detect::Dataset::loadCoco(trainJson, true, a.value("category"), loading);
     std::vector<detect::AnnotatedFrame> held;
     std::string split = "all of " + std::filesystem::path(trainJson).filename().string();
     if (a.has("split")) {
-        const double f = a.number("split", 0.8);
+        const double f = splitFraction;
         std::tie(frames, held) = detect::Dataset::splitByPatient(frames, f, config.labels.seed);
         split = "split by patient: " + std::to_string(f) + " for training";
     }

@@ -56,6 +56,16 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, con
         progress.step(0, "Importing " + config.caffemodel);
         model->importCaffe(config.prototxt, config.caffemodel);
         info.weightsChecksum = Sha256::ofFile(config.caffemodel);
+    } else if (!config.torchscript.empty()) {
+        if (!config.trustTorchScript)
+            throw Error("'" + config.torchscript + "' is TorchScript, a program that runs while it loads; "
+                            "KidneyScope imports one only when you say you trust it",
+                        "If you trust where the file came from, add --trust-torchscript; otherwise use --caffe "
+                        "PROTOTXT CAFFEMODEL (data only)",
+                        Error::Kind::InvalidInput);
+        progress.step(0, "Importing " + config.torchscript + " (trusted TorchScript)");
+        model->importTorchScriptTrusted(config.torchscript);
+        info.weightsChecksum = Sha256::ofFile(config.torchscript);
     }
     if (adaptation == cnn::Adaptation::NA) {
         info.fineTuning = "none (NA: imported weights untouched)";

@@ -28,6 +28,13 @@ struct CnnConfig
     std::string backbone = "caffenet";   ///< "caffenet" or "squeezenet"
     std::string prototxt;                ///< Caffe deploy prototxt ("" = no import)
     std::string caffemodel;              ///< Caffe weights ("" = no import: "no ImageNet transfer")
+    /// Pretrained weights as a TorchScript file ("" = none). A TorchScript file is a program that
+    /// runs while it loads, so train() imports it only with trustTorchScript set (the CLI's
+    /// --trust-torchscript: the user vouches for the file); never from a model bundle.
+    std::string torchscript;
+    bool trustTorchScript = false;
+    /// True when ImageNet (pretrained) weights are imported: caffemodel or torchscript given.
+    bool importsWeights() const { return !caffemodel.empty() || !torchscript.empty(); }
     double learningRate = 1e-3;
     int epochs = 5;
     unsigned seed = 1;

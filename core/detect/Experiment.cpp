@@ -70,7 +70,7 @@ std::string Experiment::backboneTitle(const std::string& backbone)
 std::string Experiment::transferNote(const TrainConfig& config)
 {
     const bool cnn = std::any_of(config.methods.begin(), config.methods.end(), needsCnn);
-    if (!cnn || !config.cnn.caffemodel.empty())
+    if (!cnn || config.cnn.importsWeights())
         return {};
     return "CNN (" + config.cnn.backbone + "): no ImageNet transfer (random initial weights, seed "
            + std::to_string(config.cnn.seed) + ").";
@@ -102,8 +102,13 @@ std::string Experiment::provenance(const TrainConfig& c, const std::vector<Annot
         json cj{{"backbone", c.cnn.backbone}, {"fast_path", c.cnn.fastPath}, {"learning_rate", c.cnn.learningRate},
                 {"epochs", c.cnn.epochs}, {"patch_positives_per_image", c.cnn.patchPositives},
                 {"patch_negative_ratio", c.cnn.patchNegativeRatio}, {"hybrid_cnn_top", c.hybrid.cnnTop}};
-        if (c.cnn.caffemodel.empty()) {
+        if (!c.cnn.importsWeights()) {
             cj["weights"] = "no ImageNet transfer";
+        } else if (c.cnn.caffemodel.empty()) {
+            cj["weights"] = {{"torchscript", fs::path(c.cnn.torchscript).filename().string()}, {"trusted", true}};
+            for (const auto& [set, info] : report.cnn)
+                if (!info.weightsChecksum.empty())
+                    cj["weights_sha256"] = info.weightsChecksum;
         } else {
             cj["weights"] = {{"prototxt", fs::path(c.cnn.prototxt).filename().string()},
                              {"caffemodel", fs::path(c.cnn.caffemodel).filename().string()}};
@@ -187,7 +192,7 @@ ExperimentResult Experiment::run(const ExperimentOptions& o, Progress& progress)
                              {"mean_best_dice", r.training.meanBestDice}};
     if (std::any_of(o.train.methods.begin(), o.train.methods.end(), needsCnn)) {
         results["backbone"] = o.train.cnn.backbone;
-        results["imagenet_transfer"] = !o.train.cnn.caffemodel.empty();
+        results["imagenet_transfer"] = o.train.cnn.importsWeights();
         if (!r.transferNote.empty())
             results["note"] = r.transferNote;
     }
@@ -223,7 +228,10 @@ std::string Experiment::report(const ExperimentOptions& o, const ExperimentResul
     s << "- Training samples: " << r.training.positives << " positive, " << r.training.negatives << " negative\n";
     if (std::any_of(o.train.methods.begin(), o.train.methods.end(), needsCnn)) {
         s << "- CNN backbone: " << o.train.cnn.backbone << ", weights: "
-          << (o.train.cnn.caffemodel.empty() ? "no ImageNet transfer" : o.train.cnn.caffemodel) << "\n";
+          << (!o.train.cnn.importsWeights() ? "no ImageNet transfer"
+              : o.train.cnn.caffemodel.empty() ? fs::path(o.train.cnn.torchscript).filename().string() + " (trusted TorchScript)"
+                                               : fs::path(o.train.cnn.caffemodel).filename().string())
+          << "\n";
         for (const auto& [set, info] : r.training.cnn)
             s << "  - " << set << ": " << info.weights << "; fine-tuning: " << info.fineTuning << "\n";
     }

@@ -5,6 +5,7 @@
 #include "MaliciousTorchScript.h"
 #include "SyntheticScene.h"
 
+#include "cnn/CnnModel.h"
 #include "detect/BundleFiles.h"
 #include "detect/DetectorTrainer.h"
 #include "detect/ModelBundle.h"
@@ -173,6 +174,36 @@ private Q_SLOTS:
             REFUSED(dir, "run code");
         }
         QCOMPARE(untrusted::maliciousRuns().load(), 0); // nothing of the payload ran
+    }
+
+    void torchScriptImportOnlyWhenTrusted()
+    {
+        // The one door for TorchScript: training with --torchscript FILE --trust-torchscript.
+        const std::string payload = tmpDir("payload_train") + "/weights.pt";
+        untrusted::writeMaliciousTorchScript(payload);
+        untrusted::maliciousRuns() = 0;
+        CnnConfig config;
+        config.backbone = "squeezenet";
+        config.torchscript = payload;
+        CnnInfo info;
+        const Error e = [&] {
+            try {
+                CnnBackend::train("na", config, {}, {}, info);
+            } catch (const Error& err) {
+                return err;
+            }
+            return Error("trained", {});
+        }();
+        QVERIFY2(e.fullText().find("--trust-torchscript") != std::string::npos, e.fullText().c_str());
+        QCOMPARE(untrusted::maliciousRuns().load(), 0);
+        // trusted: a real export imports (the user vouched for it)
+        const std::string weights = tmpDir("trusted") + "/squeeze.pt";
+        cnn::CnnModel(cnn::Backbone::SqueezeNet, 11).exportTorchScript(weights);
+        config.torchscript = weights;
+        config.trustTorchScript = true;
+        const auto extractor = CnnBackend::train("na", config, {}, {}, info);
+        QVERIFY(info.transfer);
+        QCOMPARE(CnnBackend::model(*extractor)->weightsChecksum(), cnn::CnnModel(cnn::Backbone::SqueezeNet, 11).weightsChecksum());
     }
 
     void tamperedManifestIsRefused()
