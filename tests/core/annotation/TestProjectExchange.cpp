@@ -5,7 +5,9 @@
 #include "annotation/ProjectExchange.h"
 #include "annotation/ProjectStore.h"
 #include "common/Error.h"
+#include "annotation/Utf8Text.h"
 #include "phantom/DemoStudy.h"
+#include "phantom/StudyWriter.h"
 
 #include "AnnotationTestUtil.h"
 
@@ -273,6 +275,54 @@ private Q_SLOTS:
             rotated[truthPath.at(a.imageId)] = a.rotated;
         for (const CocoAnnotation& a : back.annotations)
             QCOMPARE(a.rotated, rotated.at(backPath.at(a.imageId)));
+    }
+
+    void defaultExportsCarryNoIdentifiersAndValidUtf8()
+    {
+        // Issue 11 items 12 and 13: no patient data, SOP Instance UIDs or absolute paths in a
+        // default export of a project built from DICOMs with patient data; Latin-1 text that
+        // reached the store undecoded is written as valid UTF-8.
+        const fs::path dir = scratch("exchange-privacy");
+        const auto study = phantom::StudyWriter::write((dir / "study").string(), 2, 11, phantom::PhantomParams{}, 1);
+        ProjectStore store((dir / "project").string());
+        ProjectExchange::importCoco(store, study.annotationsPath);   // reads the DICOM headers
+        std::vector<std::string> secrets = {"19700101", (dir / "study").string(), dir.string()};
+        for (const ImageRecord& im : store.images()) {
+            QVERIFY(!im.patientName.empty() && !im.patientId.empty() && !im.sopInstanceUid.empty());
+            secrets.insert(secrets.end(), {im.patientName, im.patientId, im.sopInstanceUid});
+        }
+        store.setAuthor("J\xf6rg");   // ISO_IR 100 bytes
+        Annotation a;
+        a.imageId = store.images().front().id;
+        a.box = Box{5, 5, 50, 40};
+        a.reviewComment = "M\xfcller: fine";
+        store.add(a);
+
+        fs::create_directories(dir / "out");
+        const std::string json = (dir / "out/rois.json").string(), csv = (dir / "out/rois.csv").string();
+        QCOMPARE(ProjectExchange::exportCoco(store, json), 3);
+        QCOMPARE(ProjectExchange::exportCsv(store, csv), 3);
+        for (const std::string& file : {json, csv}) {
+            const std::string bytes = readBytes(file);
+            for (const std::string& secret : secrets)
+                QVERIFY2(bytes.find(secret) == std::string::npos, (file + " holds '" + secret + "'").c_str());
+            QVERIFY2(isValidUtf8(bytes), file.c_str());
+            QVERIFY2(bytes.find("J\xc3\xb6rg") != std::string::npos, file.c_str());   // "Jörg"
+        }
+        QVERIFY(readBytes(csv).find("M\xc3\xbcller: fine") != std::string::npos);
+        const CocoDataset back = CocoDataset::load(json, ProjectExchange::exportImageFolder(store, json));
+        QCOMPARE(back.images.size(), size_t(2));
+        for (const CocoImage& im : back.images)
+            QVERIFY2(fs::exists(im.path), im.path.c_str());   // names resolve against the images' folder
+
+        // The search finds them when they are asked for.
+        ExportOptions all;
+        all.includePatientData = all.includeIdentifiers = true;
+        ProjectExchange::exportCsv(store, (dir / "out/all.csv").string(), all);
+        const std::string full = readBytes(dir / "out/all.csv");
+        QVERIFY(full.find(store.images().front().patientName) != std::string::npos);
+        QVERIFY(full.find(store.images().front().sopInstanceUid) != std::string::npos);
+        QVERIFY(isValidUtf8(full));
     }
 
     void csvContentAndPatientData()
