@@ -290,6 +290,32 @@ private Q_SLOTS:
         QCOMPARE(store.auditLog(a2.id).back().who, std::string("dr_review"));
     }
 
+    void modelMadeRoisCarryTheModelAndStayOutOfAgreement()
+    {
+        // Issue 11 item 4: from-model ROIs got the user's name, and agreement compared readers
+        // against the model.
+        Fixture fx("store-model-author");
+        ProjectStore store(fx.project());
+        store.setAuthor("alice");
+        const Annotation mine = store.add(roi(fx.imageId, Box{0, 0, 100, 100}));
+        QCOMPARE(mine.author, std::string("alice"));
+        Annotation predicted = roi(fx.imageId, Box{300, 300, 100, 100});
+        predicted.source = Source::FromModel;
+        QCOMPARE(store.add(predicted).author, std::string("model:unnamed"));   // never "alice"
+        predicted.author = modelAuthor("phantom-haar");
+        QCOMPARE(store.add(predicted).author, std::string("model:phantom-haar"));
+        predicted.author = "bob";   // a caller naming the model without the prefix
+        QCOMPARE(store.addBatch({predicted}, "batch-detect").front().author, std::string("model:bob"));
+        QVERIFY_THROWS_EXCEPTION(Error, store.setAuthor("model:phantom-haar"));   // reserved for models
+        store.setAuthor("bob");
+        store.add(roi(fx.imageId, Box{0, 0, 100, 50}));
+        // Only the people's boxes count: alice's one box against bob's one box.
+        QCOMPARE(*store.interAnnotatorDice(fx.imageId, "alice", "bob"), dice(Box{0, 0, 100, 100}, Box{0, 0, 100, 50}));
+        QVERIFY(!store.interAnnotatorDice(fx.imageId, "alice", "model:phantom-haar"));
+        QCOMPARE(store.readers(fx.imageId), (std::vector<std::string>{"alice", "bob"}));
+        QCOMPARE(store.authors(fx.imageId).size(), size_t(5));
+    }
+
     void changedOrMovedFilesAreDetected()
     {
         Fixture fx("store-verify");
