@@ -1,8 +1,9 @@
-// Box geometry, Dice, progress nesting and CLI argument parsing.
+// Box geometry, Dice, progress nesting, image decoding limits and CLI argument parsing.
 #include "cli/Args.h"
 #include "common/Box.h"
 #include "common/Error.h"
 #include "common/Image.h"
+#include "common/ImageLimits.h"
 #include "common/Progress.h"
 
 #include <QtTest>
@@ -84,6 +85,38 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(Error, cli::Args({"--bogus"}, {{"json", 0}}));
         QVERIFY_THROWS_EXCEPTION(Error, cli::Args({"--count"}, {{"count", 1}}));
         QVERIFY_THROWS_EXCEPTION(Error, cli::Args({"--count", "x"}, {{"count", 1}}).integer("count", 0));
+    }
+
+    void imageLimitsNameTheLimitAndNeverOverflow()
+    {
+        const ImageLimits l; // defaults: 64 Mpixel and 256 MiB per frame, 1 GiB and 100000 frames per file
+        l.check("ok.dcm", 8192, 8192, 8, 1);
+        l.check("cine.dcm", 800, 600, 24, 500); // 687 MiB
+        auto message = [&](auto f) -> std::string {
+            try {
+                f();
+            } catch (const Error& e) {
+                if (e.kind() != Error::Kind::Unsupported || e.hint().empty())
+                    return "(wrong kind or no hint) " + e.fullText();
+                return e.fullText();
+            }
+            return "(accepted)";
+        };
+        QVERIFY(message([&] { l.check("a", 8193, 8192, 8, 1); }).find("per frame") != std::string::npos);
+        QVERIFY(message([&] { l.check("a", 8193, 8192, 8, 1); }).find("KS_MAX_DECODED_MB") != std::string::npos);
+        QVERIFY(message([&] { l.check("b", 8192, 8192, 48, 1); }).find("per frame") != std::string::npos);
+        QVERIFY(message([&] { l.check("c", 800, 600, 24, 800); }).find("per file") != std::string::npos);
+        QVERIFY(message([&] { l.check("d", 1, 1, 8, 100001); }).find("d declares 100001 frames") == 0);
+        // Products that overflow 64 bits are refused, not wrapped round to something small.
+        const ImageLimits huge = ImageLimits{}.withMaxDecodedMb(1048576);
+        QVERIFY(message([&] { huge.check("e", 65535, 65535, 1ull << 40, 99999); }).find("e declares") == 0);
+        QVERIFY(message([&] { huge.check("f", 1ull << 32, 1ull << 32, 8, 1); }).find("f declares") == 0);
+        // Raising the per-file limit raises the per-frame bounds with it.
+        const ImageLimits raised = ImageLimits{}.withMaxDecodedMb(4096);
+        raised.check("g", 20000, 20000, 8, 1);
+        QCOMPARE(raised.maxFileBytes, 4096ull << 20);
+        QVERIFY_THROWS_EXCEPTION(Error, ImageLimits{}.withMaxDecodedMb(-5));
+        QVERIFY_THROWS_EXCEPTION(Error, ImageLimits{}.withMaxDecodedMb(std::nan("")));
     }
 };
 
