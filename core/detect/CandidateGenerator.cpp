@@ -138,40 +138,89 @@ SizeModel SizeModel::fromJson(const std::string& text)
 
 std::vector<double> CandidateGenerator::geometricSteps(double lo, double hi, double ratio)
 {
-    if (!(lo > 0) || hi < lo)
+    if (!(lo > 0) || !(hi >= lo) || !std::isfinite(hi))
         return {};
     if (hi <= lo * 1.0001)
         return {lo};
-    const int n = std::max(1, static_cast<int>(std::ceil(std::log(hi / lo) / std::log(std::max(ratio, 1.001)) - 1e-9)));
+    const double steps = std::ceil(std::log(hi / lo) / std::log(std::max(ratio, 1.001)) - 1e-9);
+    const int n = static_cast<int>(std::clamp(steps, 1.0, static_cast<double>(kMaxSteps)));
     std::vector<double> out;
     for (int i = 0; i <= n; ++i)
         out.push_back(lo * std::pow(hi / lo, static_cast<double>(i) / n));
     return out;
 }
 
-std::vector<Box> CandidateGenerator::sweep(const Box& region, const SizeRange& range, double strideFraction,
-                                           double scaleRatio)
+namespace {
+/// The sizes and grids of one sweep, without the boxes.
+struct SweepPlan
 {
-    std::vector<Box> out;
-    if (region.isEmpty() || range.isEmpty() || !(strideFraction > 0))
-        return out;
-    const auto widths = geometricSteps(std::min(range.wMin, region.width), std::min(range.wMax, region.width), scaleRatio);
-    const auto heights = geometricSteps(std::min(range.hMin, region.height), std::min(range.hMax, region.height), scaleRatio);
+    struct Cell
+    {
+        double w, h, sx, sy;
+        long long nx, ny;
+    };
+    std::vector<Cell> cells;
+    double total = 0; ///< Σ nx·ny (a double: cannot overflow)
+};
+
+SweepPlan plan(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio)
+{
+    SweepPlan p;
+    if (region.isEmpty() || range.isEmpty() || !(strideFraction > 0) || !std::isfinite(strideFraction))
+        return p;
+    const double minSide = CandidateGenerator::kMinSide;
+    if (range.wMax < minSide || range.hMax < minSide || region.width < minSide || region.height < minSide)
+        return p;
+    auto axis = [&](double lo, double hi, double extent) {
+        return CandidateGenerator::geometricSteps(std::clamp(lo, minSide, extent), std::clamp(hi, minSide, extent),
+                                                  scaleRatio);
+    };
+    const auto widths = axis(range.wMin, range.wMax, region.width);
+    const auto heights = axis(range.hMin, range.hMax, region.height);
     for (double w : widths)
         for (double h : heights) {
             const double a = h / w;
             if (a < range.aspectMin * (1 - 1e-9) || a > range.aspectMax * (1 + 1e-9))
                 continue;
             const double sx = std::max(1.0, strideFraction * w), sy = std::max(1.0, strideFraction * h);
-            const int nx = static_cast<int>(std::floor((region.width - w) / sx + 1e-9)) + 1;
-            const int ny = static_cast<int>(std::floor((region.height - h) / sy + 1e-9)) + 1;
-            // centre the grid in the region
-            const double x0 = region.x + (region.width - w - (nx - 1) * sx) / 2;
-            const double y0 = region.y + (region.height - h - (ny - 1) * sy) / 2;
-            for (int iy = 0; iy < ny; ++iy)
-                for (int ix = 0; ix < nx; ++ix)
-                    out.push_back(Box{x0 + ix * sx, y0 + iy * sy, w, h});
+            const long long nx = static_cast<long long>(std::floor((region.width - w) / sx + 1e-9)) + 1;
+            const long long ny = static_cast<long long>(std::floor((region.height - h) / sy + 1e-9)) + 1;
+            p.cells.push_back({w, h, sx, sy, nx, ny});
+            p.total += static_cast<double>(nx) * static_cast<double>(ny);
         }
+    return p;
+}
+} // namespace
+
+std::size_t CandidateGenerator::sweepCount(const Box& region, const SizeRange& range, double strideFraction,
+                                           double scaleRatio)
+{
+    const double total = plan(region, range, strideFraction, scaleRatio).total;
+    return total > 1e18 ? static_cast<std::size_t>(1e18) : static_cast<std::size_t>(total);
+}
+
+std::vector<Box> CandidateGenerator::sweep(const Box& region, const SizeRange& range, double strideFraction,
+                                           double scaleRatio)
+{
+    const SweepPlan p = plan(region, range, strideFraction, scaleRatio);
+    if (p.total > static_cast<double>(kMaxBoxes)) {
+        std::ostringstream s;
+        s.precision(3);
+        s << "Candidate sizes of width " << range.wMin << "-" << range.wMax << " px and height " << range.hMin << "-"
+          << range.hMax << " px give " << p.total << " boxes on a " << region.width << " x " << region.height
+          << " px region, more than the " << kMaxBoxes << " allowed";
+        throw Error(s.str(), "Check the training boxes (a tiny or huge one widens the sizes) or use a target preset");
+    }
+    std::vector<Box> out;
+    out.reserve(static_cast<std::size_t>(p.total));
+    for (const auto& c : p.cells) {
+        // centre the grid in the region
+        const double x0 = region.x + (region.width - c.w - static_cast<double>(c.nx - 1) * c.sx) / 2;
+        const double y0 = region.y + (region.height - c.h - static_cast<double>(c.ny - 1) * c.sy) / 2;
+        for (long long iy = 0; iy < c.ny; ++iy)
+            for (long long ix = 0; ix < c.nx; ++ix)
+                out.push_back(Box{x0 + static_cast<double>(ix) * c.sx, y0 + static_cast<double>(iy) * c.sy, c.w, c.h});
+    }
     return out;
 }
 
@@ -179,9 +228,10 @@ std::vector<Box> CandidateGenerator::generate(const Box& region, const SizeRange
 {
     if (config.targetCount <= 0)
         return sweep(region, range, config.strideFraction, config.scaleRatio);
-    // The count falls monotonically (up to rounding) with the stride: bisect on log(stride).
+    // The count falls monotonically (up to rounding) with the stride: bisect on log(stride),
+    // counting without making boxes.
     double lo = 0.01, hi = 1.0;
-    auto count = [&](double f) { return sweep(region, range, f, config.scaleRatio).size(); };
+    auto count = [&](double f) { return sweepCount(region, range, f, config.scaleRatio); };
     if (count(hi) >= static_cast<size_t>(config.targetCount))
         return sweep(region, range, hi, config.scaleRatio);
     for (int i = 0; i < 30; ++i) {

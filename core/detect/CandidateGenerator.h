@@ -8,6 +8,7 @@
 #include "common/Box.h"
 #include "common/Calibration.h"
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -75,9 +76,20 @@ public:
     static std::vector<Box> forFrame(int width, int height, const Calibration& calibration,
                                      const SizeModel& sizes, const CandidateConfig& config);
 
+    /// Most boxes one sweep may make (about 64 MB); beyond it sweep() refuses instead of allocating.
+    static constexpr std::size_t kMaxBoxes = 2'000'000;
+    /// Smallest candidate side in pixels (a size range reaching below gives no smaller boxes).
+    static constexpr double kMinSide = 2.0;
+    /// Most sizes per axis (a ratio near 1 over a wide range is coarsened to this many).
+    static constexpr int kMaxSteps = 1000;
+
     /// Boxes at a fixed stride fraction (no target count).
+    /// \throws ks::Error when they would be more than kMaxBoxes (names the sizes and the count).
     static std::vector<Box> sweep(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio);
-    /// Geometric steps from lo to hi (both included) with neighbouring ratio <= ratio.
+    /// How many boxes sweep() makes, computed without making them.
+    static std::size_t sweepCount(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio);
+    /// Geometric steps from lo to hi (both included) with neighbouring ratio <= ratio (at most
+    /// kMaxSteps + 1 steps).
     static std::vector<double> geometricSteps(double lo, double hi, double ratio);
 };
 

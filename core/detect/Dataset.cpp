@@ -1,5 +1,6 @@
 #include "Dataset.h"
 
+#include "Labeler.h"
 #include "Sha256.h"
 
 #include "annotation/CocoDataset.h"
@@ -40,6 +41,12 @@ std::vector<AnnotatedFrame> Dataset::loadCoco(const std::string& jsonPath, bool 
                         "Annotate it or remove it from the COCO file");
         const Image img = dicom::ImageLoader::load(ci.path, NullProgress::instance(), ci.pixelSpacingMm);
         f.gray = img.gray8(ci.frame);
+        if (f.truth) // refused here, naming the COCO file, before any training or evaluation sizes from it
+            try {
+                Labeler::checkTruth(*f.truth, f.gray.cols, f.gray.rows, f.name);
+            } catch (const Error& e) {
+                throw Error(e.message() + " in '" + jsonPath + "'", e.hint());
+            }
         f.calibration = img.calibration;
         if (!f.calibration.isCalibrated() && ci.pixelSpacingMm && *ci.pixelSpacingMm > 0) {
             const auto fov = f.calibration.fieldOfView;

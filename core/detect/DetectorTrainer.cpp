@@ -54,6 +54,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
             throw Error("Training image '" + f.name + "' has no annotation", "Annotate it or leave it out of the training set");
         if (f.gray.empty() || f.gray.type() != CV_8UC1)
             throw Error("Training image '" + f.name + "' has no 8-bit grey pixels", {}, Error::Kind::Internal);
+        Labeler::checkTruth(*f.truth, f.gray.cols, f.gray.rows, f.name);
         const bool cal = f.calibration.isCalibrated();
         boxes.push_back({*f.truth, cal ? f.calibration.mmPerPixelX : 0.0, cal ? f.calibration.mmPerPixelY : 0.0});
     }

@@ -1,10 +1,30 @@
 #include "Labeler.h"
 
+#include "common/Error.h"
+
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <random>
 
 namespace ks::detect {
+
+void Labeler::checkTruth(const Box& t, int width, int height, const std::string& image)
+{
+    char box[160];
+    std::snprintf(box, sizeof box, "(x %.4g, y %.4g, %.4g × %.4g px)", t.x, t.y, t.width, t.height);
+    const std::string where = "The ground-truth box " + std::string(box) + " of image '" + image + "'";
+    const std::string fix = "Correct or delete that annotation";
+    if (!std::isfinite(t.x) || !std::isfinite(t.y) || !std::isfinite(t.width) || !std::isfinite(t.height))
+        throw Error(where + " is not a finite box", fix);
+    if (t.width < kMinTruthSide || t.height < kMinTruthSide)
+        throw Error(where + " is smaller than " + std::to_string(static_cast<int>(kMinTruthSide)) + " pixels on a side", fix);
+    const double tol = kTruthEdgeTolerance;
+    if (t.x < -tol || t.y < -tol || t.right() > width + tol || t.bottom() > height + tol)
+        throw Error(where + " does not lie inside the " + std::to_string(width) + " × " + std::to_string(height)
+                        + " image",
+                    fix);
+}
 
 std::vector<LabelledBox> Labeler::label(const std::vector<Box>& candidates, const Box& truth,
                                         const LabelConfig& config, unsigned frameIndex)

@@ -5,6 +5,7 @@
 
 #include "common/Box.h"
 
+#include <string>
 #include <vector>
 
 namespace ks::detect {
@@ -31,6 +32,16 @@ struct LabelledBox
 class Labeler
 {
 public:
+    /// Smallest ground-truth side (pixels) that training and evaluation accept.
+    static constexpr double kMinTruthSide = 2.0;
+    /// How far (pixels) a ground-truth box may reach beyond the image edge (rounding of tools).
+    static constexpr double kTruthEdgeTolerance = 1.0;
+
+    /// Refuses a ground-truth box that cannot be learnt from: not finite, a side under
+    /// kMinTruthSide pixels, or not inside the width × height image (beyond kTruthEdgeTolerance).
+    /// \throws ks::Error naming `image`, the box and the image size.
+    static void checkTruth(const Box& truth, int width, int height, const std::string& image);
+
     /// Labels of one frame's candidates. Deterministic for (candidates, truth, config, frameIndex).
     /// When no candidate reaches positiveDice the ground-truth box itself is added as the one
     /// positive, so that every annotated frame teaches the target.

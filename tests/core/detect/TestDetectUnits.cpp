@@ -5,6 +5,10 @@
 
 #include "detect/CandidateGenerator.h"
 #include "detect/Detector.h"
+#include "detect/DetectorTrainer.h"
+#ifdef KS_DETECT_HAS_DATASET
+#include "detect/Dataset.h"
+#endif
 #include "detect/GbmClassifier.h"
 #include "detect/HaarFeatures.h"
 #include "detect/Labeler.h"
@@ -16,7 +20,13 @@
 
 #include <QtTest>
 
+#include <opencv2/imgcodecs.hpp>
+
+#include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <random>
 
 using namespace ks;
@@ -247,6 +257,88 @@ private Q_SLOTS:
         QCOMPARE(h[1], 0.5f);
         QCOMPARE(parseMethods("haar,HYBRID").size(), size_t(2));
         QVERIFY_THROWS_EXCEPTION(Error, parseMethods("haar,cnn"));
+    }
+
+    void degenerateOrOutsideTruthIsRefused()
+    {
+        // Issue 11, item 14: a 0.0001 px box made training allocate without bound; boxes outside
+        // the image were accepted. Each is refused, naming the image.
+        TrainConfig c;
+        c.preset = TargetPreset::load("kidney", {KS_SOURCE_DIR "/resources/presets"});
+        c.candidates.targetCount = 200;
+        c.haarCount = 50;
+        c.methods = {Method::Haar};
+        const std::vector<std::pair<Box, std::string>> cases{
+            {Box{50, 50, 0.0001, 0.0001}, "smaller than 2 pixels"},
+            {Box{50, 50, 60, 1.5}, "smaller than 2 pixels"},
+            {Box{-500, 20, 60, 40}, "does not lie inside the 240 × 180 image"},
+            {Box{200, 150, 60, 40}, "does not lie inside"},
+            {Box{std::nan(""), 20, 60, 40}, "not a finite box"},
+            {Box{10, 20, std::numeric_limits<double>::infinity(), 40}, "not a finite box"},
+        };
+        for (const auto& [box, message] : cases) {
+            std::vector<AnnotatedFrame> frames{test::syntheticScene(1), test::syntheticScene(2)};
+            frames[1].name = "bad_frame.png";
+            frames[1].truth = box;
+            try {
+                DetectorTrainer::train(frames, c);
+                QFAIL(("trained with " + message).c_str());
+            } catch (const Error& e) {
+                QVERIFY2(e.message().find(message) != std::string::npos, e.fullText().c_str());
+                QVERIFY2(e.message().find("bad_frame.png") != std::string::npos, e.fullText().c_str());
+            }
+        }
+        // a box reaching 1 px beyond the edge (tool rounding) and one of exactly 2 px are fine
+        Labeler::checkTruth(Box{-1, -1, 241, 181}, 240, 180, "edge");
+        Labeler::checkTruth(Box{5, 5, 2, 2}, 240, 180, "small");
+    }
+
+#ifdef KS_DETECT_HAS_DATASET
+    void cocoBoxOutsideTheImageIsRefused()
+    {
+        const char* env = std::getenv("KS_TEST_TMP");
+        const std::filesystem::path dir = std::filesystem::path(env ? env : "/tmp") / "detect_coco_box";
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+        QVERIFY(cv::imwrite((dir / "a.png").string(), test::syntheticScene(3).gray));
+        auto write = [&](const std::string& bbox) {
+            std::ofstream(dir / "c.json", std::ios::trunc)
+                << R"({"images": [{"id": 1, "file_name": "a.png", "width": 240, "height": 180}],
+                      "categories": [{"id": 1, "name": "kidney"}],
+                      "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": )" << bbox << "}]}";
+        };
+        write("[300, 10, 50, 40]");
+        try {
+            Dataset::loadCoco((dir / "c.json").string(), true);
+            QFAIL("loaded a box outside the image");
+        } catch (const Error& e) {
+            QVERIFY2(e.message().find("'a.png'") != std::string::npos && e.message().find("c.json") != std::string::npos,
+                     e.fullText().c_str());
+        }
+        write("[10, 10, 50, 40]");
+        QCOMPARE(Dataset::loadCoco((dir / "c.json").string(), true).size(), size_t(1));
+    }
+#endif
+
+    void candidateSweepIsBounded()
+    {
+        // Sizes from a tiny box (or a stranger's bundle): counted first, refused instead of allocated.
+        const SizeRange wide{0.0001, 1e9, 0.0001, 1e9, 0, 1e9};
+        const Box region{0, 0, 4000, 3000};
+        QVERIFY(CandidateGenerator::sweepCount(region, wide, 0.01, 1.0) > CandidateGenerator::kMaxBoxes);
+        QVERIFY_THROWS_EXCEPTION(Error, CandidateGenerator::sweep(region, wide, 0.01, 1.0));
+        CandidateConfig cc;
+        cc.targetCount = 2000;
+        cc.scaleRatio = 1.0;
+        QVERIFY_THROWS_EXCEPTION(Error, CandidateGenerator::generate(region, wide, cc));
+        // below 2 px there are no boxes; NaN sizes give none
+        QVERIFY(CandidateGenerator::sweep(Box{0, 0, 100, 100}, SizeRange{0.1, 1.5, 0.1, 1.5, 0, 1e9}, 0.5, 1.2).empty());
+        QVERIFY(CandidateGenerator::sweep(Box{0, 0, 100, 100}, SizeRange{std::nan(""), 50, 10, 50, 0, 1e9}, 0.5, 1.2).empty());
+        QCOMPARE(CandidateGenerator::geometricSteps(1, 1e12, 1.0).size(), size_t(CandidateGenerator::kMaxSteps + 1));
+        // an ordinary sweep: the count matches the boxes
+        const SizeRange r{30, 60, 20, 40, 0.3, 2};
+        QCOMPARE(CandidateGenerator::sweep(Box{0, 0, 240, 180}, r, 0.2, 1.2).size(),
+                 CandidateGenerator::sweepCount(Box{0, 0, 240, 180}, r, 0.2, 1.2));
     }
 
     void sha256Vectors()
