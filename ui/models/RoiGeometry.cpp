@@ -65,6 +65,18 @@ void toAnnotation(const RotatedBox& g, bool rotated, annotation::Annotation& a)
     }
 }
 
+annotation::Annotation translated(const annotation::Annotation& a, double dx, double dy)
+{
+    annotation::Annotation out = a;
+    out.box.x += dx;
+    out.box.y += dy;
+    if (out.rotated) {
+        out.rotated->centerX += dx;
+        out.rotated->centerY += dy;
+    }
+    return out;
+}
+
 // Same convention as RotatedBox::corners(): a positive angle lifts the right end (y down).
 QPointF toScene(const RotatedBox& b, QPointF local)
 {

@@ -45,9 +45,13 @@ namespace RoiGeometry {
 
 /// The ROI's geometry as a rotated box (angle 0 and box sides for an axis-aligned ROI).
 RotatedBox fromAnnotation(const annotation::Annotation& a);
-/// Writes `geometry` into `a`: a rotated ROI when `rotated` (the store derives the box), else an
-/// axis-aligned box (the angle is ignored).
+/// Writes `geometry` into `a`: a rotated ROI when `rotated` (its box becomes the rotated box's
+/// bounding box: for a shape the user edited), else an axis-aligned box (the angle is ignored).
 void toAnnotation(const RotatedBox& geometry, bool rotated, annotation::Annotation& a);
+/// `a` moved by (dx, dy) pixels: its box and its rotated box (when it has one) shift by the
+/// same offset and keep their sizes, so a stored box tighter than the rotated box's bounding box
+/// (imported ground truth) stays as it was, only moved.
+annotation::Annotation translated(const annotation::Annotation& a, double dx, double dy);
 
 /// Scene (image pixel) position of a point given in the box's own frame (x along the length).
 QPointF toScene(const RotatedBox& b, QPointF local);

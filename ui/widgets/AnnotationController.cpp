@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QActionGroup>
+#include <QApplication>
 #include <QGraphicsLineItem>
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -173,12 +174,8 @@ bool AnnotationController::nudgeSelected(double dx, double dy)
     RoiItem* it = item(m_selected);
     if (!it)
         return false;
-    RotatedBox g = it->geometry();
-    g.centerX += dx;
-    g.centerY += dy;
-    Annotation after = it->roi();
-    RoiGeometry::toAnnotation(g, it->isRotated(), after);
-    return m_session->updateRoi(it->roi(), after, tr("Nudge"), true);
+    // Both boxes move; the stored axis-aligned box keeps its size (not re-derived).
+    return m_session->updateRoi(it->roi(), RoiGeometry::translated(it->roi(), dx, dy), tr("Nudge"), true);
 }
 
 void AnnotationController::reload()
@@ -287,6 +284,8 @@ bool AnnotationController::mousePress(QPoint pos, Qt::KeyboardModifiers)
         return false;
     const QPointF scene = m_view->imagePosition(pos);
     m_pressScene = scene;
+    m_pressPos = pos;
+    m_dragStarted = false;
     if (m_mode != Mode::Select) {
         if (!m_session->currentImageId()) {
             Q_EMIT message(m_session->hasProject() ? tr("This image is not in the project; see the message before.")
@@ -347,17 +346,19 @@ void AnnotationController::mouseMove(QPoint pos)
         emitReadout(m_preview);
         return;
     }
-    case Drag::Move: {
-        RotatedBox g = m_startGeometry;
-        g.centerX += scene.x() - m_pressScene.x();
-        g.centerY += scene.y() - m_pressScene.y();
-        m_dragItem->setGeometry(g, m_dragItem->isRotated());
+    case Drag::Move:
+        if (!dragStarted(pos))
+            return;
+        m_dragItem->setOffset(scene.x() - m_pressScene.x(), scene.y() - m_pressScene.y());
         break;
-    }
     case Drag::Resize:
+        if (!dragStarted(pos))
+            return;
         m_dragItem->setGeometry(RoiGeometry::resized(m_startGeometry, m_handle, scene, 1), m_dragItem->isRotated());
         break;
     case Drag::Rotate:
+        if (!dragStarted(pos))
+            return;
         // Rotating an axis-aligned box makes it a rotated one.
         m_dragItem->setGeometry(RoiGeometry::rotatedTowards(m_startGeometry, scene), true);
         break;
@@ -390,6 +391,11 @@ void AnnotationController::mouseRelease(QPoint pos)
     m_dragItem = nullptr;
     if (!it)
         return;
+    if (!m_dragStarted) {
+        // A click (no movement past the drag distance) selects; it never edits.
+        it->setRoi(it->roi());
+        return;
+    }
     const Annotation before = it->roi();
     const Annotation after = it->editedRoi();
     if (after.sameContent(before))
@@ -397,6 +403,13 @@ void AnnotationController::mouseRelease(QPoint pos)
     const QString text = drag == Drag::Move ? tr("Move") : drag == Drag::Resize ? tr("Resize") : tr("Rotate");
     if (!m_session->updateRoi(before, after, text))
         it->setRoi(before);
+}
+
+bool AnnotationController::dragStarted(QPoint pos)
+{
+    if (!m_dragStarted && (pos - m_pressPos).manhattanLength() >= QApplication::startDragDistance())
+        m_dragStarted = true;
+    return m_dragStarted;
 }
 
 void AnnotationController::cancelDrag()

@@ -3,7 +3,10 @@
 /// The drawing tools on an ImageView: draw axis-aligned boxes (drag corner to corner) or rotated
 /// boxes (drag along the kidney's long axis; the width starts at 45 % of the length), select,
 /// move, resize by 8 handles, rotate by the rotation handle, nudge with the arrow keys (Shift:
-/// 10 px), delete, undo/redo. Every finished gesture is one edit in the project store (through
+/// 10 px), delete, undo/redo. Edits happen only on purpose: a click (press and release without
+/// moving QApplication::startDragDistance() pixels) selects and changes nothing; moving or
+/// nudging a rotated ROI shifts its rotated box and its stored axis-aligned box alike (the
+/// latter is re-derived from the rotated box only when the user resizes or rotates it). Every finished gesture is one edit in the project store (through
 /// AnnotationSession). Left-button gestures only, with the view's Pointer tool: the wheel,
 /// middle-drag, space-drag and right-drag keep zooming, panning and windowing while drawing.
 ///
@@ -113,6 +116,9 @@ private:
     bool mousePress(QPoint pos, Qt::KeyboardModifiers modifiers);
     void mouseMove(QPoint pos);
     void mouseRelease(QPoint pos);
+    /// True once the cursor has moved at least QApplication::startDragDistance() screen pixels
+    /// from the press (and ever after in this gesture): until then a press is a click.
+    bool dragStarted(QPoint pos);
     void cancelDrag();
     bool keyPress(int key, Qt::KeyboardModifiers modifiers);
     bool wantsKey(int key, Qt::KeyboardModifiers modifiers) const;
@@ -136,6 +142,8 @@ private:
     RoiItem* m_dragItem = nullptr;
     RoiHandle m_handle = RoiHandle::None;
     QPointF m_pressScene;
+    QPoint m_pressPos;          ///< viewport pixels
+    bool m_dragStarted = false;
     RotatedBox m_startGeometry;
 
     QAction* m_drawBox = nullptr;

@@ -42,14 +42,28 @@ RoiItem::RoiItem(const annotation::Annotation& roi, QGraphicsItem* parent)
 void RoiItem::setRoi(const annotation::Annotation& roi)
 {
     m_roi = roi;
-    setGeometry(RoiGeometry::fromAnnotation(roi), roi.rotated.has_value());
+    setOffset(0, 0);
 }
 
 void RoiItem::setGeometry(const RotatedBox& geometry, bool rotated)
 {
+    annotation::Annotation a;
+    RoiGeometry::toAnnotation(geometry, rotated, a);
     prepareGeometryChange();
     m_geometry = geometry;
     m_rotated = rotated;
+    m_box = a.box;
+    updateText();
+    update();
+}
+
+void RoiItem::setOffset(double dx, double dy)
+{
+    const annotation::Annotation moved = RoiGeometry::translated(m_roi, dx, dy);
+    prepareGeometryChange();
+    m_geometry = RoiGeometry::fromAnnotation(moved);
+    m_rotated = moved.rotated.has_value();
+    m_box = moved.box;
     updateText();
     update();
 }
@@ -57,7 +71,11 @@ void RoiItem::setGeometry(const RotatedBox& geometry, bool rotated)
 annotation::Annotation RoiItem::editedRoi() const
 {
     annotation::Annotation a = m_roi;
-    RoiGeometry::toAnnotation(m_geometry, m_rotated, a);
+    a.box = m_box;
+    if (m_rotated)
+        a.rotated = m_geometry;
+    else
+        a.rotated.reset();
     return a;
 }
 

@@ -36,8 +36,13 @@ public:
     /// The geometry on screen (may differ from roi() while being dragged).
     const RotatedBox& geometry() const { return m_geometry; }
     bool isRotated() const { return m_rotated; }
+    /// A new shape (drawn, resized or rotated by the user): the axis-aligned box on screen
+    /// becomes the shape's bounding box (its sides when not rotated).
     void setGeometry(const RotatedBox& geometry, bool rotated);
-    /// roi() with the geometry on screen.
+    /// The stored ROI moved by (dx, dy) pixels: both its rotated box and its axis-aligned box
+    /// shift, sizes unchanged (RoiGeometry::translated).
+    void setOffset(double dx, double dy);
+    /// roi() with the geometry on screen (rotated box and axis-aligned box).
     annotation::Annotation editedRoi() const;
 
     void setSelectedRoi(bool selected);
@@ -69,6 +74,7 @@ private:
     annotation::Annotation m_roi;
     RotatedBox m_geometry;
     bool m_rotated = false;
+    Box m_box; ///< the axis-aligned box on screen
     bool m_selected = false;
     bool m_foreign = false;
     double m_mmPerPixelX = 0;

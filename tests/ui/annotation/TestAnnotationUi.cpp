@@ -69,6 +69,8 @@ private:
     QString m_project;
     std::unique_ptr<ImageView> m_view;
     std::unique_ptr<AnnotationController> m_ctl;
+    QString m_imagePath;
+    ks::Image m_image;
 
     QWidget* vp() const { return m_view->viewport(); }
     QPoint at(QPointF scene) const { return m_view->mapFromScene(scene); }
@@ -94,6 +96,7 @@ private Q_SLOTS:
     void framesAndWarnings();
     void authorsDiceAndReview();
     void fullDiskLosesNothing();
+    void clickOnRotatedRoiChangesNothing();
     void screenshot();
 };
 
@@ -122,8 +125,10 @@ void TestAnnotationUi::setUpView(int w, int h, int frames, double mmPerPixel)
     m_ctl = std::make_unique<AnnotationController>(m_view.get());
     m_ctl->session()->setAuthor(QStringLiteral("alice"));
     m_ctl->session()->openProject(m_project, true);
-    const QString path = m_dir->filePath(QStringLiteral("image.raw"));
-    const ks::Image image = makeImage(path, w, h, frames, mmPerPixel);
+    m_imagePath = m_dir->filePath(QStringLiteral("image.raw"));
+    m_image = makeImage(m_imagePath, w, h, frames, mmPerPixel);
+    const QString& path = m_imagePath;
+    const ks::Image& image = m_image;
     m_view->setImage(image);
     m_ctl->setImage(path, image);
     m_view->show();
@@ -540,6 +545,79 @@ void TestAnnotationUi::fullDiskLosesNothing()
     m_ctl->session()->store().setPageLimit(1 << 30);
     drag(at({300, 200}), at({380, 280}));
     QCOMPARE(committed().size(), rois.size() + 1);
+}
+
+/// Issue 11 item 2: a click without a drag changes nothing, and moving a rotated ROI keeps its
+/// stored axis-aligned box (imported ground truth boxes the organ tighter than its rectangle).
+void TestAnnotationUi::clickOnRotatedRoiChangesNothing()
+{
+    setUpView(400, 300, 1, 0.5);
+    AnnotationSession* session = m_ctl->session();
+    Annotation gt;
+    gt.imageId = session->currentImageId().value();
+    gt.rotated = RotatedBox{200, 150, 160, 70, 25};
+    gt.box = Box{135, 112, 130, 76}; // tighter than the rectangle's bounding box
+    QVERIFY(!(gt.box == gt.rotated->boundingBox()));
+    const Annotation stored = session->store().add(gt);
+    QVERIFY(stored.box == gt.box);
+    m_ctl->setImage(m_imagePath, m_image); // shows the ROI added behind the tools' back
+    QCOMPARE(m_ctl->items().size(), 1);
+    QUndoStack* stack = session->undoStack();
+    const int steps = stack->count();
+    const QPoint centre = at({200, 150});
+
+    // A click selects (and changes nothing), a second click on the selected ROI changes nothing,
+    // nor does a press and release with a jitter below the drag distance, nor a click on a handle.
+    QTest::mouseClick(vp(), Qt::LeftButton, {}, centre);
+    QCOMPARE(m_ctl->selectedId(), stored.id);
+    QTest::mouseClick(vp(), Qt::LeftButton, {}, centre);
+    const int jitter = std::max(1, QApplication::startDragDistance() - 1);
+    QTest::mousePress(vp(), Qt::LeftButton, {}, centre);
+    QTest::mouseMove(vp(), centre + QPoint(jitter, 0));
+    QTest::mouseRelease(vp(), Qt::LeftButton, {}, centre + QPoint(jitter, 0));
+    QTest::mouseClick(vp(), Qt::LeftButton, {}, at(RoiGeometry::handlePosition(*stored.rotated, RoiHandle::BottomRight, 0)));
+    QCOMPARE(stack->count(), steps);
+    auto rois = committed();
+    QCOMPARE(rois.size(), size_t(1));
+    QVERIFY2(rois[0].sameContent(stored), "a click rewrote the stored ROI");
+    QCOMPARE(rois[0].modifiedAt, stored.modifiedAt);
+    QVERIFY(m_ctl->item(stored.id)->geometry() == *stored.rotated);
+
+    // A real drag by (20, 10) screen pixels = (10, 5) image pixels at zoom 2 moves both boxes by
+    // exactly that and keeps their sizes.
+    drag(centre, centre + QPoint(20, 10));
+    const double dx = sceneOf(centre + QPoint(20, 10)).x() - sceneOf(centre).x();
+    const double dy = sceneOf(centre + QPoint(20, 10)).y() - sceneOf(centre).y();
+    QVERIFY(near(dx, 10, 1e-9) && near(dy, 5, 1e-9));
+    QCOMPARE(stack->count(), steps + 1);
+    rois = committed();
+    const Annotation moved = rois[0];
+    QVERIFY(near(moved.box.x, stored.box.x + dx, 1e-9) && near(moved.box.y, stored.box.y + dy, 1e-9));
+    QVERIFY(near(moved.box.width, stored.box.width, 1e-9) && near(moved.box.height, stored.box.height, 1e-9));
+    QVERIFY(moved.rotated.has_value());
+    QVERIFY(near(moved.rotated->centerX, stored.rotated->centerX + dx, 1e-9));
+    QVERIFY(near(moved.rotated->centerY, stored.rotated->centerY + dy, 1e-9));
+    QCOMPARE(moved.rotated->length, stored.rotated->length);
+    QCOMPARE(moved.rotated->width, stored.rotated->width);
+    QCOMPARE(moved.rotated->angleDeg, stored.rotated->angleDeg);
+
+    // Arrow nudges likewise move both boxes.
+    QTest::keyClick(m_view.get(), Qt::Key_Left);
+    QTest::keyClick(m_view.get(), Qt::Key_Up, Qt::ShiftModifier);
+    rois = committed();
+    QVERIFY(near(rois[0].box.x, moved.box.x - 1, 1e-9) && near(rois[0].box.y, moved.box.y - 10, 1e-9));
+    QVERIFY(near(rois[0].box.width, stored.box.width, 1e-9) && near(rois[0].box.height, stored.box.height, 1e-9));
+    QVERIFY(near(rois[0].rotated->centerX, moved.rotated->centerX - 1, 1e-9));
+    QVERIFY(near(rois[0].rotated->centerY, moved.rotated->centerY - 10, 1e-9));
+    QCOMPARE(stack->count(), steps + 2);
+
+    // Undo both: exactly the ground truth as it was.
+    stack->undo();
+    stack->undo();
+    QVERIFY(committed()[0].sameContent(stored));
+    QVERIFY(m_ctl->item(stored.id)->geometry() == *stored.rotated);
+    stack->redo();
+    QVERIFY(committed()[0].sameContent(moved));
 }
 
 /// Not a check: saves the main window with ROIs on a real image for a person to look at
