@@ -398,6 +398,37 @@ void TestCnnModel::mutatedCaffeModelsGiveErrors()
         QCOMPARE(model.features({test::speckleFrame(64, 64, 1)}).cols, model.featureDimension());
     }
     QVERIFY(errors > 0);
+
+    // Hand-made caffemodels whose lengths lie: a conv1 blob of shape 100000×100000×100×1 (4 TB)
+    // or 30000×30000 with one float, and a data field claiming 2 GB in a few bytes.
+    auto varint = [](std::uint64_t v) {
+        std::string out;
+        do {
+            out.push_back(static_cast<char>((v & 0x7f) | (v > 0x7f ? 0x80 : 0)));
+            v >>= 7;
+        } while (v);
+        return out;
+    };
+    auto field = [&](int number, const std::string& payload) {
+        return varint(static_cast<std::uint64_t>(number) << 3 | 2) + varint(payload.size()) + payload;
+    };
+    auto model = [&](const std::vector<std::uint64_t>& dims, const std::string& dataField) {
+        std::string packed;
+        for (auto d : dims)
+            packed += varint(d);
+        const std::string blob = field(7, field(1, packed)) + dataField;
+        return field(100, field(1, "conv1") + field(2, "Convolution") + field(7, blob));
+    };
+    const std::string oneFloat = field(5, std::string("\0\0\x80\x3f", 4));
+    const std::string lyingData = varint(5 << 3 | 2) + varint(0x7fffffff) + std::string(8, '\0');
+    for (const std::string& bytes : {model({100000, 100000, 100, 1}, oneFloat), model({30000, 30000, 1, 1}, oneFloat),
+                                     model({96, 3, 7, 7}, lyingData)}) {
+        { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes; }
+        CnnModel m(Backbone::SqueezeNet, 3);
+        const std::string before = m.weightsChecksum();
+        QVERIFY(!errorText([&] { m.importCaffe(kPrototxt, path); }).empty());
+        QCOMPARE(m.weightsChecksum(), before);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCnnModel)
