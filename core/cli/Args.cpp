@@ -44,6 +44,10 @@ Args::Args(const std::vector<std::string>& argv, const std::map<std::string, int
         for (int k = 0; k < it->second; ++k) {
             if (++i >= argv.size())
                 throw Error("Option --" + name + " needs " + std::to_string(it->second) + " value(s)");
+            if (argv[i].rfind("--", 0) == 0 && argv[i].size() > 2)
+                throw Error("Option --" + name + " needs " + std::to_string(it->second) + " value(s), not the option "
+                                + argv[i],
+                            "Give --" + name + " its value (use --" + name + "=VALUE for a value that starts with --)");
             vals.push_back(argv[i]);
         }
     }

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -85,6 +86,27 @@ private Q_SLOTS:
     {
         const std::string e = errorOf([] { cli::Args({"--epochs", "5", "--epochs", "-1"}, {{"epochs", 1}}); });
         QVERIFY2(contains(e, "--epochs is given more than once"), e.c_str());
+    }
+
+    void optionValuesAreNotOptions()
+    {
+        const std::string e = errorOf([] { cli::Args({"--out", "--quiet"}, {{"out", 1}, {"quiet", 0}}); });
+        QVERIFY2(contains(e, "not the option --quiet"), e.c_str());
+        QCOMPARE(cli::Args({"--out=--odd"}, {{"out", 1}}).value("out"), std::string("--odd"));
+        QCOMPARE(cli::Args({"--seed", "-1"}, {{"seed", 1}}).value("seed"), std::string("-1"));
+    }
+
+    void unsafeBundlesFailTheCommand()
+    {
+        // An old or altered bundle: detect and evaluate exit non-zero and say why.
+        const std::string dir = QDir::tempPath().toStdString() + "/ks_cli_old_bundle";
+        std::filesystem::create_directories(dir);
+        std::ofstream(dir + "/manifest.json") << R"({"format": "kidneyscope-detector", "format_version": 1, "files": {}})";
+        const Run r = runCli({"detect", "--model", dir, "img.png"});
+        QCOMPARE(r.rc, 1);
+        QVERIFY2(contains(r.err, "older KidneyScope") && contains(r.err, "Retrain"), r.err.c_str());
+        QCOMPARE(runCli({"evaluate", "--model", dir, "--val", "v.json"}).rc, 1);
+        std::filesystem::remove_all(dir);
     }
 
     void trainOptionsHaveRanges()
