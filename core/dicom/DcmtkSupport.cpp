@@ -8,6 +8,7 @@
 #include <dcmtk/oflog/oflog.h>
 
 #include <cstdlib>
+#include <new>
 
 namespace ks::dicom::detail {
 
@@ -29,6 +30,23 @@ void check(const OFCondition& cond, const std::string& what, const std::string& 
 {
     if (cond.bad())
         throw Error(what + ": " + cond.text(), hint, kind);
+}
+
+void rethrowAsError(const std::string& name)
+{
+    try {
+        throw;
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw Error("Not enough memory to read " + name,
+                    "Close other programs, or lower the decoded-size limit (--max-decoded-mb, KS_MAX_DECODED_MB) "
+                    "so that such files are refused up front",
+                    Error::Kind::Io);
+    } catch (...) {
+        throw Error(name + " is malformed: the DICOM library stopped while reading it",
+                    "The file is damaged; copy it again from the source");
+    }
 }
 
 std::string getString(DcmItem& item, const DcmTagKey& key, unsigned long index)

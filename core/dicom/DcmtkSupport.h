@@ -21,6 +21,12 @@ void ensureCodecsRegistered();
 void check(const OFCondition& cond, const std::string& what, const std::string& hint = {},
            Error::Kind kind = Error::Kind::InvalidInput);
 
+/// To be called inside a catch block around DCMTK work on untrusted data: rethrows ks::Error (and
+/// Cancelled) as they are, std::bad_alloc as an Io error saying memory ran out, and anything else
+/// (DCMTK 3.6.7 throws e.g. std::out_of_range from DcmByteString::verify on some damaged strings) as
+/// "NAME is malformed", never with the library's own text.
+[[noreturn]] void rethrowAsError(const std::string& name);
+
 /// Value `index` of a string attribute, trimmed, as valid UTF-8 (bytes that are not UTF-8 become
 /// U+FFFD; convert the data set with convertToUtf8() first); empty when absent.
 std::string getString(DcmItem& item, const DcmTagKey& key, unsigned long index = 0);

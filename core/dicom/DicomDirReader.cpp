@@ -222,9 +222,13 @@ bool DicomDirReader::isDicomDir(const std::string& path)
     if (detail::fileType(path) != detail::FileType::Regular)
         return false; // never open a FIFO or device
     DcmFileFormat file;
-    if (file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, 256, ERM_autoDetect,
-                              DCM_DirectoryRecordSequence).bad())
-        return false;
+    try {
+        if (file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, 256, ERM_autoDetect,
+                                  DCM_DirectoryRecordSequence).bad())
+            return false;
+    } catch (const std::exception&) {
+        return false; // DCMTK threw on malformed data: not a DICOMDIR we can read
+    }
     DcmMetaInfo* meta = file.getMetaInfo();
     if (meta && getString(*meta, DCM_MediaStorageSOPClassUID) == UID_MediaStorageDirectoryStorage)
         return true;
@@ -234,6 +238,16 @@ bool DicomDirReader::isDicomDir(const std::string& path)
 
 std::vector<HeaderRecord> DicomDirReader::read(const std::string& path, std::vector<std::string>& problems,
                                                Progress& progress)
+{
+    try {
+        return readUnguarded(path, problems, progress);
+    } catch (...) {
+        detail::rethrowAsError("The DICOMDIR " + path);
+    }
+}
+
+std::vector<HeaderRecord> DicomDirReader::readUnguarded(const std::string& path, std::vector<std::string>& problems,
+                                                        Progress& progress)
 {
     detail::ensureCodecsRegistered();
     DcmFileFormat file;

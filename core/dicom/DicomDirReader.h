@@ -27,6 +27,10 @@ public:
     /// \throws ks::Error when the DICOMDIR itself cannot be read
     static std::vector<HeaderRecord> read(const std::string& path, std::vector<std::string>& problems,
                                           Progress& progress = NullProgress::instance());
+
+private:
+    static std::vector<HeaderRecord> readUnguarded(const std::string& path, std::vector<std::string>& problems,
+                                                   Progress& progress);
 };
 
 } // namespace ks::dicom

@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 using detail::getInt;
 using detail::getString;
 
-HeaderStatus readHeader(const std::string& path, HeaderRecord& record, std::string& problem)
+namespace {
+
+HeaderStatus readHeaderUnguarded(const std::string& path, HeaderRecord& record, std::string& problem)
 {
     detail::ensureCodecsRegistered();
     record = HeaderRecord{};
@@ -98,6 +100,26 @@ HeaderStatus readHeader(const std::string& path, HeaderRecord& record, std::stri
     record.seriesDescription = getString(ds, DCM_SeriesDescription);
     record.seriesNumber = int(getInt(ds, DCM_SeriesNumber).value_or(0));
     return HeaderStatus::Ok;
+}
+
+} // namespace
+
+HeaderStatus readHeader(const std::string& path, HeaderRecord& record, std::string& problem)
+{
+    try {
+        return readHeaderUnguarded(path, record, problem);
+    } catch (...) {
+        try {
+            detail::rethrowAsError(fs::path(path).filename().string());
+        } catch (const Cancelled&) {
+            throw;
+        } catch (const Error& e) {
+            record = HeaderRecord{};
+            record.instance.path = fs::absolute(path).lexically_normal().string();
+            problem = e.message();
+            return HeaderStatus::Damaged;
+        }
+    }
 }
 
 void groupRecords(const std::vector<HeaderRecord>& records, StudyTree& tree)

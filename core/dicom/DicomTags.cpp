@@ -79,6 +79,15 @@ void appendTags(DcmItem& item, int depth, size_t maxValueChars, std::vector<TagE
 
 std::vector<TagEntry> DicomTags::read(const std::string& path, size_t maxValueChars)
 {
+    try {
+        return readUnguarded(path, maxValueChars);
+    } catch (...) {
+        detail::rethrowAsError(std::filesystem::path(path).filename().string());
+    }
+}
+
+std::vector<TagEntry> DicomTags::readUnguarded(const std::string& path, size_t maxValueChars)
+{
     detail::requireRegularFile(path);
     DcmFileFormat file;
     detail::check(file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect),

@@ -22,6 +22,9 @@ public:
     /// U+FFFD). Reads the file without decoding pixels; FIFOs and devices are refused unopened.
     /// \throws ks::Error when the file is missing or not readable as DICOM
     static std::vector<TagEntry> read(const std::string& path, size_t maxValueChars = 256);
+
+private:
+    static std::vector<TagEntry> readUnguarded(const std::string& path, size_t maxValueChars);
 };
 
 } // namespace ks::dicom

@@ -99,8 +99,9 @@ Image loadRaster(const std::string& path, Progress& progress, std::optional<doub
             cv::imreadmulti(path, pages, cv::IMREAD_UNCHANGED);
         else
             pages.push_back(cv::imread(path, cv::IMREAD_UNCHANGED));
-    } catch (const cv::Exception& e) {
-        throw Error("Cannot decode " + fileName(path) + ": " + e.msg, "The image file is damaged");
+    } catch (const cv::Exception&) {
+        throw Error("Cannot decode " + fileName(path) + ": the image library stopped while reading it",
+                    "The image file is damaged");
     }
     if (pages.empty() || pages.front().empty())
         throw Error("Cannot decode " + fileName(path), "The image file is damaged or in an unsupported variant");
@@ -185,20 +186,20 @@ Image ImageLoader::load(const std::string& path, Progress& progress, std::option
 {
     try {
         return loadChecked(path, progress, userPixelSizeMm);
-    } catch (const std::bad_alloc&) {
-        throw Error("Not enough memory to decode " + fileName(path),
-                    "Close other programs, or lower the decoded-size limit (--max-decoded-mb, KS_MAX_DECODED_MB) "
-                    "so that such files are refused up front",
-                    Error::Kind::Io);
-    } catch (const cv::Exception& e) {
-        throw Error("Cannot decode " + fileName(path) + ": " + e.msg, "The image file is damaged");
+    } catch (const cv::Exception&) {
+        throw Error("Cannot decode " + fileName(path) + ": the image library stopped while reading it",
+                    "The image file is damaged");
+    } catch (...) {
+        detail::rethrowAsError(fileName(path));
     }
 }
 
-std::vector<cv::Mat> ImageLoader::loadStoredValues(const std::string& path)
+namespace {
+
+std::vector<cv::Mat> storedValues(const std::string& path)
 {
     detail::requireRegularFile(path);
-    if (!hasDicomPreamble(path))
+    if (!ImageLoader::hasDicomPreamble(path))
         throw Error(fileName(path) + " has no DICOM preamble", "Give a DICOM Part 10 file");
     DcmFileFormat file;
     loadDicomFile(path, true, file);
@@ -211,6 +212,17 @@ std::vector<cv::Mat> ImageLoader::loadStoredValues(const std::string& path)
     detail::check(ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr),
                   "Cannot decompress " + fileName(path), "", Error::Kind::Unsupported);
     return detail::storedSingleSampleFrames(ds);
+}
+
+} // namespace
+
+std::vector<cv::Mat> ImageLoader::loadStoredValues(const std::string& path)
+{
+    try {
+        return storedValues(path);
+    } catch (...) {
+        detail::rethrowAsError(fileName(path));
+    }
 }
 
 } // namespace ks::dicom

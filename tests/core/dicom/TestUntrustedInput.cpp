@@ -337,6 +337,29 @@ private Q_SLOTS:
                             [](const std::string& p) { return contains(p, "outside the scanned folder"); }));
     }
 
+    void dcmtkExceptionsBecomeClearErrors()
+    {
+        // A fuzzed DICOMDIR on which DCMTK 3.6.7 throws std::out_of_range (DcmByteString::verify):
+        // it escaped as "basic_string::erase: __pos ...".
+        const std::string dir = tmpDir("untrusted-dcmtk-throws");
+        fs::copy(shared("other/dicomdirtests"), dir + "/d", fs::copy_options::recursive);
+        fs::permissions(dir + "/d", fs::perms::owner_write, fs::perm_options::add);
+        const std::string bad = dir + "/d/DICOMDIR-fuzz";
+        fs::copy_file(std::string(KS_SOURCE_DIR) + "/tests/core/dicom/data/dicomdir-dcmtk-out_of_range.dcm", bad);
+        const Error e = expectError([&] { dicom::StudyScanner::scan(bad); });
+        QVERIFY2(contains(e.message(), "is malformed"), e.message().c_str());
+        QVERIFY2(!contains(e.fullText(), "basic_string") && !contains(e.fullText(), "std::"), e.fullText().c_str());
+        // The same bytes as a plain file: an error (or an image), never a foreign exception.
+        try {
+            ImageLoader::load(bad);
+        } catch (const Error&) {
+        }
+        try {
+            dicom::DicomTags::read(bad);
+        } catch (const Error&) {
+        }
+    }
+
     void malformedFilesGiveImagesOrClearErrors()
     {
         for (const auto& entry : fs::directory_iterator(shared("malformed"))) {
