@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 # Lets ccache reuse objects between checkouts in different folders (paths hashed relative).
 export CCACHE_BASEDIR := $(CURDIR)
 
-.PHONY: all deps configure build test demo package screenshots clean bench
+.PHONY: all deps configure build test demo package screenshots clean bench fuzz
 
 all: build
 
@@ -32,6 +32,11 @@ demo: build
 	else \
 	    $(BUILD)/app/kidneyscope --demo; \
 	fi
+
+# libFuzzer on the four input parsers (clang, ASan+UBSan, its own build-fuzz/ folder with only the
+# core libraries; tests/fuzz/README.md). FUZZ_SECONDS per harness, default 30.
+fuzz: deps
+	FUZZ_BUILD=$(CURDIR)/build-fuzz JOBS=$(JOBS) bash tests/fuzz/run-fuzzers.sh
 
 package: build
 	cd $(BUILD) && cpack -G DEB

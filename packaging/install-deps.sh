@@ -9,6 +9,7 @@ packages=(
     libopencv-dev libdcmtk-dev libtorch-dev libxgboost-dev
     libopenblas0-openmp libsqlite3-dev sqlite3 nlohmann-json3-dev
     xvfb xauth appstream desktop-file-utils dpkg-dev file
+    clang libclang-rt-14-dev   # make fuzz: libFuzzer and the sanitizers' runtimes (-fsanitize=fuzzer)
 )
 
 missing=()
