@@ -116,10 +116,27 @@ HaarFeatures HaarFeatures::fromJson(const std::string& text)
         if (j.at("type") != "haar")
             throw Error("Not a Haar feature list", "The model bundle is damaged; retrain", Error::Kind::Corrupt);
         h.m_grid = j.at("grid");
-        for (const auto& f : j.at("features")) {
+        // A list from a stranger's bundle: every number within what our own lists hold.
+        auto bad = [](const std::string& why) {
+            return Error("The Haar feature list is invalid: " + why, "The model bundle is damaged; retrain",
+                         Error::Kind::Corrupt);
+        };
+        if (h.m_grid < 1 || h.m_grid > 1024)
+            throw bad("grid " + std::to_string(h.m_grid));
+        const json& features = j.at("features");
+        if (!features.is_array() || features.size() > 100000)
+            throw bad("more than 100000 features");
+        for (const auto& f : features) {
+            if (!f.is_array() || f.empty() || f.size() > 16)
+                throw bad("a feature needs 1 to 16 rectangles");
             HaarFeature hf;
-            for (const auto& r : f)
-                hf.rects.push_back(HaarRect{r.at(0), r.at(1), r.at(2), r.at(3), r.at(4)});
+            for (const auto& r : f) {
+                const HaarRect hr{r.at(0), r.at(1), r.at(2), r.at(3), r.at(4)};
+                const bool inside = hr.x0 >= 0 && hr.x0 <= hr.x1 && hr.x1 <= 1 && hr.y0 >= 0 && hr.y0 <= hr.y1 && hr.y1 <= 1;
+                if (!inside || !std::isfinite(hr.weight) || std::abs(hr.weight) > 1e6)
+                    throw bad("a rectangle lies outside the unit box or has a weight out of range");
+                hf.rects.push_back(hr);
+            }
             h.m_features.push_back(std::move(hf));
         }
     } catch (const json::exception& e) {

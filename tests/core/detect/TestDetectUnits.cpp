@@ -320,6 +320,24 @@ private Q_SLOTS:
     }
 #endif
 
+    void haarListFromAStrangerIsChecked()
+    {
+        const HaarFeatures real(300, 8);
+        QCOMPARE(HaarFeatures::fromJson(real.toJson()).dimension(), real.dimension());
+        for (const char* bad : {R"({"type":"haar","grid":8,"features":[[[0,0,1e30,1,1]]]})",
+                                R"({"type":"haar","grid":8,"features":[[[0.5,0,0.2,1,1]]]})",
+                                R"({"type":"haar","grid":8,"features":[[[0,0,1,1,1e300]]]})",
+                                R"({"type":"haar","grid":8,"features":[[]]})",
+                                R"({"type":"haar","grid":-3,"features":[[[0,0,1,1,1]]]})"}) {
+            try {
+                HaarFeatures::fromJson(bad);
+                QFAIL(bad);
+            } catch (const Error& e) {
+                QCOMPARE(e.kind(), Error::Kind::Corrupt);
+            }
+        }
+    }
+
     void candidateSweepIsBounded()
     {
         // Sizes from a tiny box (or a stranger's bundle): counted first, refused instead of allocated.
