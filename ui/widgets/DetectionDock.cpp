@@ -2,6 +2,8 @@
 
 #include "DetectionPanel.h"
 #include "EvaluationView.h"
+#include "FocusReturn.h"
+#include "ImageView.h"
 #include "ModelDialog.h"
 #include "TrainDialog.h"
 #include "models/AnnotationSession.h"
@@ -59,6 +61,7 @@ DetectionDock::DetectionDock(ImageView* view, AnnotationSession* session, QWidge
             m_session->setStatusFilter(m_session->statusFilter()); // reload the ROIs on screen
         const QString file = QFileDialog::getSaveFileName(this, tr("Export batch detections"),
                                                           QStringLiteral("detections.csv"), tr("CSV (*.csv)"));
+        FocusReturn::restore(m_view);
         QFile out(file);
         if (!file.isEmpty() && out.open(QIODevice::WriteOnly | QIODevice::Truncate))
             out.write(csv.toUtf8());
@@ -105,7 +108,9 @@ void DetectionDock::useModel(const QString& bundle)
 void DetectionDock::showModels()
 {
     ModelDialog dialog(modelsFolder(), m_controller->modelName(), this);
-    if (dialog.exec() == QDialog::Accepted && !dialog.chosen().isEmpty())
+    const bool chosen = dialog.exec() == QDialog::Accepted && !dialog.chosen().isEmpty();
+    FocusReturn::restore(m_view);
+    if (chosen)
         useModel(dialog.chosen());
 }
 
@@ -113,6 +118,7 @@ void DetectionDock::showTrainDialog()
 {
     auto* dialog = new TrainDialog(m_trainer, m_session && m_session->hasProject() ? m_session->projectFolder() : QString(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    FocusReturn::install(dialog, m_view);
     dialog->show();
 }
 
@@ -123,6 +129,8 @@ void DetectionDock::showEvaluation()
         m_evaluation->setWindowFlag(Qt::Window);
         m_evaluation->resize(1100, 750);
         connect(m_evaluation, &EvaluationView::openImageRequested, this, &DetectionDock::openImageRequested);
+        // Closing it gives the keys back to the image view (not to the first input field).
+        FocusReturn::install(m_evaluation, m_view);
     }
     if (m_session && m_session->hasProject())
         m_evaluation->setProject(m_session->projectFolder());

@@ -6,6 +6,7 @@
 #include "widgets/AnnotationController.h"
 #include "widgets/AnnotationDock.h"
 #include "widgets/DetectionDock.h"
+#include "widgets/FocusReturn.h"
 #include "widgets/CineBar.h"
 #include "widgets/ImageView.h"
 #include "widgets/StudyBrowser.h"
@@ -153,6 +154,8 @@ MainWindow::MainWindow(std::unique_ptr<Settings> settings, LoadController* loade
     connect(m_view, &ImageView::windowChanged, this, &MainWindow::updateWindowLabel);
 
     restoreLayout();
+    // The view holds the keys from the start (else window activation picks the first input field).
+    m_view->setFocus(Qt::OtherFocusReason);
 }
 
 MainWindow::~MainWindow() = default;
@@ -169,6 +172,7 @@ void MainWindow::createNetworkMenu()
             m_weightChange->setWindowFlag(Qt::Window);
             m_weightChange->setWindowTitle(tr("What Fine-Tuning Changed"));
             m_weightChange->resize(1000, 700);
+            FocusReturn::install(m_weightChange, m_view);
         }
         m_weightChange->show();
         m_weightChange->raise();
@@ -179,6 +183,7 @@ void MainWindow::createNetworkMenu()
         auto* dialog = new ReportDialog(nullptr, this);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->setStudy(m_openedPath);
+        FocusReturn::install(dialog, m_view);
         dialog->show();
     });
     // The viewer follows the image and frame on screen while it is open.
@@ -199,6 +204,7 @@ void MainWindow::showResponseViewer()
         m_responses->setWindowFlag(Qt::Window);
         m_responses->setWindowTitle(tr("Inside the Network: Filter Responses"));
         m_responses->resize(1300, 800);
+        FocusReturn::install(m_responses, m_view);
         // "Use Detection": the current method's box on the frame on screen.
         m_responses->setDetectionSource([this]() -> std::optional<QRect> {
             if (!m_detection || !m_detection->panel()->result())
@@ -363,6 +369,7 @@ void MainWindow::openFileDialog()
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Open Image"), m_settings->lastFolder(),
         tr("DICOM and images (*.dcm *.DCM *.dicom *.png *.jpg *.jpeg *.tif *.tiff DICOMDIR *);;All files (*)"));
+    FocusReturn::restore(m_view);
     if (!path.isEmpty())
         openPath(path);
 }
@@ -370,6 +377,7 @@ void MainWindow::openFileDialog()
 void MainWindow::openFolderDialog()
 {
     const QString path = QFileDialog::getExistingDirectory(this, tr("Open Folder"), m_settings->lastFolder());
+    FocusReturn::restore(m_view);
     if (!path.isEmpty())
         openPath(path);
 }
@@ -378,6 +386,7 @@ void MainWindow::openDicomDirDialog()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open DICOMDIR"), m_settings->lastFolder(),
                                                       tr("DICOMDIR (DICOMDIR dicomdir);;All files (*)"));
+    FocusReturn::restore(m_view);
     if (!path.isEmpty())
         openPath(path);
 }
@@ -412,6 +421,7 @@ void MainWindow::openDemo()
         m_demoDialog->setAutoClose(false);
         m_demoDialog->setAutoReset(false);
         connect(m_demoDialog, &QProgressDialog::canceled, m_loader, &LoadController::cancel);
+        FocusReturn::install(m_demoDialog, m_view);
     }
     showMessage(tr("Preparing the demo study in %1…").arg(folder));
     m_loader->requestDemo(folder);
