@@ -39,7 +39,7 @@ void AnnotationSession::openProject(const QString& folder, bool create)
     m_undo->clear();
     m_store = std::move(store);
     m_frameIds.clear();
-    registerFrame();
+    lookUpFrame(m_frame, false);
     Q_EMIT projectChanged();
     Q_EMIT labelsChanged();
     Q_EMIT imageChanged();
@@ -66,9 +66,19 @@ void AnnotationSession::setAuthor(const QString& author)
                                                     : author.trimmed();
     if (name == m_author)
         return;
+    if (annotation::isModelAuthor(name.toStdString())) {
+        Q_EMIT failed(tr("“%1” names a model (ROIs a model made carry it); a person's name is needed. The author stays %2.")
+                          .arg(name, m_author));
+        return;
+    }
+    try {
+        if (m_store)
+            m_store->setAuthor(name.toStdString());
+    } catch (const std::exception& e) {
+        reportFailure(tr("The author stays %1").arg(m_author), e);
+        return;
+    }
     m_author = name;
-    if (m_store)
-        m_store->setAuthor(name.toStdString());
     Q_EMIT authorChanged(name);
 }
 
@@ -107,7 +117,7 @@ void AnnotationSession::setImage(const QString& path, const ks::Image& image, in
     m_record.mmPerPixelY = m_mmPerPixelY;
     m_frameCount = image.frameCount();
     m_frame = std::clamp(frame, 0, std::max(0, m_frameCount - 1));
-    registerFrame();
+    lookUpFrame(m_frame, false);
     Q_EMIT imageChanged();
 }
 
@@ -125,32 +135,73 @@ void AnnotationSession::setFrame(int frame)
     if (frame == m_frame)
         return;
     m_frame = frame;
-    registerFrame();
+    lookUpFrame(m_frame, false);
     Q_EMIT imageChanged();
 }
 
-void AnnotationSession::registerFrame()
+std::optional<long long> AnnotationSession::lookUpFrame(int frame, bool add)
 {
-    if (!m_store || !m_hasImage || m_path.isEmpty() || m_frameIds.count(m_frame))
-        return;
+    if (!canAddToProject())
+        return std::nullopt;
+    if (const auto known = m_frameIds.find(frame); known != m_frameIds.end())
+        return known->second;
     try {
-        // One checksum per file, shared by all its frames.
-        if (m_record.sha256.empty())
-            m_record.sha256 = fileChecksum();
-        if (auto known = m_store->findImage(m_record.path, m_frame)) {
-            m_frameIds[m_frame] = known->id;
+        if (auto known = m_store->findImage(m_record.path, frame)) {
+            m_frameIds[frame] = known->id;
+            // One checksum per file, shared by all its frames; only read for files in the project.
+            if (m_record.sha256.empty())
+                m_record.sha256 = fileChecksum();
             if (!known->sha256.empty() && known->sha256 != m_record.sha256)
                 Q_EMIT failed(tr("%1 changed on disk since it was added to the project (checksum differs): its ROIs "
                                  "may not fit this content. Check the file, or run “kidneyscope-cli annotations verify”.")
                                   .arg(m_path));
-            return;
+            return known->id;
         }
+        if (!add)
+            return std::nullopt;
+        if (m_record.sha256.empty())
+            m_record.sha256 = fileChecksum();
         annotation::ImageRecord r = m_record;
-        r.frame = m_frame;
-        m_frameIds[m_frame] = m_store->addImage(r);
+        r.frame = frame;
+        const long long id = m_store->addImage(r);
+        m_frameIds[frame] = id;
+        return id;
     } catch (const std::exception& e) {
-        reportFailure(tr("Could not register %1 in the project").arg(m_path), e);
+        reportFailure(add ? tr("Could not add %1 to the project").arg(m_path)
+                          : tr("Could not look up %1 in the project").arg(m_path), e);
+        return std::nullopt;
     }
+}
+
+std::optional<long long> AnnotationSession::addCurrentFrame()
+{
+    if (!canAddToProject()) {
+        Q_EMIT failed(!m_store    ? tr("No project is open. Open or create one (File → New Project…) to add images to it.")
+                      : !m_hasImage ? tr("There is no image on screen to add. Open one first.")
+                                    : tr("This image has no file, so it cannot be kept in a project. Save it as a file and open that."));
+        return std::nullopt;
+    }
+    const bool had = currentImageId().has_value();
+    const auto id = lookUpFrame(m_frame, true);
+    if (id && !had)
+        Q_EMIT framesAdded();
+    return id;
+}
+
+int AnnotationSession::addAllFrames()
+{
+    if (!canAddToProject())
+        return addCurrentFrame() ? 0 : -1; // reports why not
+    int added = 0;
+    bool ok = true;
+    for (int f = 0; f < std::max(1, m_frameCount) && ok; ++f) {
+        const bool had = lookUpFrame(f, false).has_value();
+        ok = lookUpFrame(f, true).has_value();
+        added += ok && !had ? 1 : 0;
+    }
+    if (added > 0)
+        Q_EMIT framesAdded();
+    return ok ? added : -1;
 }
 
 std::optional<long long> AnnotationSession::currentImageId() const
@@ -225,12 +276,14 @@ QStringList AnnotationSession::authorsOnImage() const
 
 std::optional<Annotation> AnnotationSession::addRoi(Annotation a)
 {
-    const auto image = currentImageId();
-    if (!image) {
-        Q_EMIT failed(m_store ? tr("There is no image to annotate. Open an image first.")
-                              : tr("No project is open. Open or create one (File → New Project) before drawing."));
+    if (!m_store) {
+        Q_EMIT failed(tr("No project is open. Open or create one (File → New Project) before drawing."));
         return std::nullopt;
     }
+    // Drawing on a frame not yet in the project adds that frame: the user asked for it by drawing.
+    const auto image = currentImageId() ? currentImageId() : addCurrentFrame();
+    if (!image)
+        return std::nullopt;
     a.id = 0;
     a.imageId = *image;
     a.author = m_author.toStdString();

@@ -1,8 +1,9 @@
 #pragma once
 /// \file AnnotationSession.h
 /// The drawing tools' link to the project store: the open project, the image and frame on
-/// screen (registered in the project as they are shown), the author and author filter, and the
-/// undo stack. Every edit goes to the store at once as its own committed transaction and is
+/// screen, the author and author filter, and the undo stack. Showing an image never adds it to
+/// the project: only addCurrentFrame()/addAllFrames() (the "Add to Project" action) and adding a
+/// ROI on it (the user asked for it by drawing: that frame only) register it. Every edit goes to the store at once as its own committed transaction and is
 /// pushed as a RoiCommand, so undo/redo also go through the store (nothing waits for a Save).
 
 #include "annotation/ProjectStore.h"
@@ -29,8 +30,8 @@ public:
     explicit AnnotationSession(QObject* parent = nullptr);
     ~AnnotationSession() override;
 
-    /// Opens (or with `create`, creates) the project in `folder` and registers the image on
-    /// screen. Clears the undo stack. \throws ks::Error from ProjectStore (message + hint)
+    /// Opens (or with `create`, creates) the project in `folder` and finds the image on screen in
+    /// it (without adding it). Clears the undo stack. \throws ks::Error from ProjectStore (message + hint)
     void openProject(const QString& folder, bool create);
     void closeProject();
     bool hasProject() const { return m_store != nullptr; }
@@ -49,16 +50,27 @@ public:
     void setStatusFilter(std::optional<annotation::Status> status);
     std::optional<annotation::Status> statusFilter() const { return m_statusFilter; }
 
-    /// The image on screen (`path` absolute, may be empty for an image without a file, which is
-    /// then not registered). Registers `frame` when a project is open.
+    /// The image on screen (`path` absolute, may be empty for an image without a file, which can
+    /// then not be added). Looks the frame up in the open project and reports a file that changed
+    /// since it was added (failed()); adds nothing.
     void setImage(const QString& path, const ks::Image& image, int frame = 0);
     void clearImage();
     bool hasImage() const { return m_hasImage; }
+    QString imagePath() const { return m_path; }
     int frame() const { return m_frame; }
-    /// Shows `frame` of the current image (registering it).
+    int frameCount() const { return m_frameCount; }
+    /// Shows `frame` of the current image (looked up, not added).
     void setFrame(int frame);
-    /// Store id of the frame on screen; empty without project or image.
+    /// Store id of the frame on screen; empty without project or image, or when the frame is not
+    /// in the project.
     std::optional<long long> currentImageId() const;
+    /// True when the image on screen can be added: a project is open and the image has a file.
+    bool canAddToProject() const { return m_store && m_hasImage && !m_path.isEmpty(); }
+    /// Adds the frame on screen to the project (nothing when it is already there); its id, empty
+    /// after a failure (reported through failed()). Not undoable: undoing a ROI keeps the frame.
+    std::optional<long long> addCurrentFrame();
+    /// Adds every frame of the file on screen; the number of frames newly added, -1 on failure.
+    int addAllFrames();
     /// Pixel size of the image on screen (0 when uncalibrated).
     double mmPerPixelX() const { return m_mmPerPixelX; }
     double mmPerPixelY() const { return m_mmPerPixelY; }
@@ -76,6 +88,7 @@ public:
 
     // --- undoable edits -----------------------------------------------------------------
     /// Adds a manual ROI on the current frame (imageId and author filled in); the stored ROI.
+    /// A frame not yet in the project is added first (addCurrentFrame()).
     std::optional<annotation::Annotation> addRoi(annotation::Annotation a);
     /// Replaces `before` by `after` (same id). Consecutive `mergeable` edits of one ROI are one
     /// undo step (each is still committed on its own).
@@ -93,8 +106,11 @@ public:
 
 Q_SIGNALS:
     void projectChanged();
-    /// The frame on screen, its registration or a filter changed: reload the ROIs.
+    /// The frame on screen or a filter changed: reload the ROIs.
     void imageChanged();
+    /// Frames of the image on screen were added to the project (Add to Project, or the first ROI
+    /// drawn on a frame); the ROIs on screen are unchanged.
+    void framesAdded();
     /// A ROI was added, changed or restored (possibly not on the current frame).
     void roiChanged(const ks::annotation::Annotation& roi);
     void roiRemoved(qint64 id);
@@ -106,7 +122,8 @@ Q_SIGNALS:
 private:
     bool execute(const QString& text, const std::optional<annotation::Annotation>& before,
                  const std::function<std::optional<annotation::Annotation>()>& edit, bool mergeable = false);
-    void registerFrame();
+    /// Finds the frame on screen in the project (m_frameIds); adds it when `add`. Its id.
+    std::optional<long long> lookUpFrame(int frame, bool add);
     void reportFailure(const QString& what, const std::exception& e);
     /// sha256 of the file at m_path, cached by (size, modification time) so that showing an
     /// image again does not re-read it.

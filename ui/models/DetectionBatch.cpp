@@ -9,6 +9,8 @@
 #include "dicom/ImageLoader.h"
 #endif
 
+#include <QDir>
+#include <QFileInfo>
 #include <QThread>
 
 #include <map>
@@ -36,6 +38,13 @@ bool DetectionBatch::wait(int ms)
     return ms < 0 ? m_thread->wait() : m_thread->wait(QDeadlineTimer(ms));
 }
 
+QString DetectionBatch::authorFor(const QString& bundle, detect::Method method)
+{
+    const QString name = QFileInfo(QDir::cleanPath(bundle)).fileName();
+    return QString::fromStdString(annotation::modelAuthor(
+        (name.isEmpty() ? QStringLiteral("unnamed") : name).toStdString() + "/" + detect::methodName(method)));
+}
+
 bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, detect::Method method)
 {
     if (isRunning()) {
@@ -44,7 +53,8 @@ bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, 
     }
     m_bridge->reset();
     const std::string folder = projectFolder.toStdString(), bundleDir = bundle.toStdString();
-    m_thread = QThread::create([this, folder, bundleDir, method] {
+    const std::string author = authorFor(bundle, method).toStdString();
+    m_thread = QThread::create([this, folder, bundleDir, method, author] {
         auto post = [this](auto&& f) { QMetaObject::invokeMethod(this, std::forward<decltype(f)>(f), Qt::QueuedConnection); };
         try {
             if (bundleDir.empty())
@@ -53,7 +63,8 @@ bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, 
             annotation::ProjectStore store(folder, false);
             const auto images = store.images();
             if (images.empty())
-                throw Error("The project has no registered images.", "Open images while the project is open to register them.");
+                throw Error("The project has no images.",
+                            "Add images to it first (Annotate → Add to Project, or draw a ROI on an image).");
             std::vector<annotation::Annotation> rois;
             std::ostringstream csv;
             csv << "path,frame,x,y,width,height,likelihood,low_confidence,method\n";
@@ -78,6 +89,7 @@ bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, 
                 a.imageId = record.id;
                 a.box = d.box;
                 a.source = annotation::Source::FromModel;
+                a.author = author;
                 rois.push_back(a);
                 csv << '"' << record.path << "\"," << record.frame << ',' << d.box.x << ',' << d.box.y << ','
                     << d.box.width << ',' << d.box.height << ',' << d.likelihood << ',' << (d.lowConfidence ? 1 : 0) << ','

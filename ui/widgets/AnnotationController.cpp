@@ -287,8 +287,8 @@ bool AnnotationController::mousePress(QPoint pos, Qt::KeyboardModifiers)
     m_pressPos = pos;
     m_dragStarted = false;
     if (m_mode != Mode::Select) {
-        if (!m_session->currentImageId()) {
-            Q_EMIT message(m_session->hasProject() ? tr("This image is not in the project; see the message before.")
+        if (!m_session->canAddToProject()) {
+            Q_EMIT message(m_session->hasProject() ? tr("This image has no file, so its ROIs cannot be kept in a project.")
                                                    : tr("Open or create a project first (File → New Project…): every ROI is saved in it."),
                            true);
             return true;
@@ -381,9 +381,12 @@ void AnnotationController::mouseRelease(QPoint pos)
             emitReadout(item(m_selected));
             return;
         }
+        const bool inProject = m_session->currentImageId().has_value();
         if (auto stored = m_session->addRoi(a)) {
             select(stored->id);
-            Q_EMIT message(tr("Added %1 (saved in the project)").arg(QString::fromStdString(stored->label)), false);
+            Q_EMIT message(inProject ? tr("Added %1 (saved in the project)").arg(QString::fromStdString(stored->label))
+                                     : tr("Added %1 and this frame to the project (saved)").arg(QString::fromStdString(stored->label)),
+                           false);
         }
         return;
     }

@@ -55,7 +55,8 @@ public:
     AnnotationSession* session() const { return m_session; }
     ImageView* view() const { return m_view; }
 
-    /// The image shown in the view (also registers it in the open project).
+    /// The image shown in the view (looked up in the open project, never added to it: drawing the
+    /// first ROI on it adds its frame).
     void setImage(const QString& path, const ks::Image& image);
     void clearImage();
 

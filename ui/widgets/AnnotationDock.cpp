@@ -6,6 +6,7 @@
 #include "models/AnnotationSettings.h"
 #include "widgets/AnnotationController.h"
 #include "widgets/AnnotationPanel.h"
+#include "widgets/FocusReturn.h"
 #include "widgets/ImageView.h"
 
 #include <QAction>
@@ -25,6 +26,7 @@ AnnotationDock::AnnotationDock(ImageView* view, QMainWindow* window)
     setObjectName(QStringLiteral("annotationsDock"));
     setWidget(m_panel);
     connect(m_controller, &AnnotationController::message, this, &AnnotationDock::message);
+    connect(m_panel, &AnnotationPanel::message, this, &AnnotationDock::message);
 
     m_newProject = new QAction(tr("&New Project…"), this);
     m_newProject->setToolTip(tr("Create an annotation project in a folder (edits are saved as they happen)"));
@@ -35,10 +37,15 @@ AnnotationDock::AnnotationDock(ImageView* view, QMainWindow* window)
 
 AnnotationDock::~AnnotationDock() = default;
 
+QList<QAction*> AnnotationDock::projectActions() const
+{
+    return {m_newProject, m_openProject, m_panel->addToProjectAction(), m_panel->addAllFramesAction()};
+}
+
 void AnnotationDock::addMenuAndToolBar(QMainWindow* window)
 {
     QMenu* menu = window->menuBar()->addMenu(tr("&Annotate"));
-    menu->addActions({m_newProject, m_openProject});
+    menu->addActions(projectActions());
     menu->addSeparator();
     menu->addActions(m_controller->actions());
     menu->addSeparator();
@@ -71,6 +78,7 @@ void AnnotationDock::newProjectDialog()
 {
     const QString start = m_settings->lastProject().isEmpty() ? QDir::homePath() : m_settings->lastProject();
     const QString folder = QFileDialog::getExistingDirectory(this, tr("New Project: choose or create an empty folder"), start);
+    FocusReturn::restore(m_controller->view());
     if (folder.isEmpty())
         return;
     if (annotation::ProjectStore::exists(folder.toStdString()))
@@ -82,6 +90,7 @@ void AnnotationDock::openProjectDialog()
 {
     const QString start = m_settings->lastProject().isEmpty() ? QDir::homePath() : m_settings->lastProject();
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Open Project folder"), start);
+    FocusReturn::restore(m_controller->view());
     if (folder.isEmpty())
         return;
     if (!annotation::ProjectStore::exists(folder.toStdString())) {

@@ -1,8 +1,9 @@
 #pragma once
 /// \file AnnotationDock.h
 /// Puts the annotation tools into a main window: the Annotations dock (AnnotationPanel), the
-/// Annotate menu and tool bar with the controller's actions, and New/Open Project for the File
-/// menu. The project is a folder; every edit is saved in it at once (there is no Save).
+/// Annotate menu and tool bar with the controller's actions, and New/Open Project and Add to
+/// Project for the File menu. The project is a folder; every edit is saved in it at once (there
+/// is no Save). Viewing an image never adds it to the project (AnnotationSession).
 
 #include <QDockWidget>
 
@@ -28,8 +29,9 @@ public:
 
     AnnotationController* controller() const { return m_controller; }
     AnnotationPanel* panel() const { return m_panel; }
-    /// "New Project…" and "Open Project…", for the File menu.
-    QList<QAction*> projectActions() const { return {m_newProject, m_openProject}; }
+    /// "New Project…", "Open Project…", "Add to Project" and "Add All Frames to Project", for the
+    /// File menu.
+    QList<QAction*> projectActions() const;
     /// Adds the Annotate menu (after the window's other menus) and tool bar to `window`.
     void addMenuAndToolBar(QMainWindow* window);
 

@@ -4,8 +4,12 @@
 #include "models/AnnotationSession.h"
 #include "models/AnnotationSettings.h"
 #include "widgets/AnnotationController.h"
+#include "widgets/AuthorField.h"
+#include "widgets/ImageView.h"
 
+#include <QAction>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -14,13 +18,15 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTableView>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace ks::ui {
 
 AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSettings* settings, QWidget* parent)
     : QWidget(parent), m_controller(controller), m_settings(settings), m_model(new AnnotationListModel(this)),
-      m_project(new QLabel), m_authorEdit(new QLineEdit), m_filterBox(new QComboBox), m_statusBox(new QComboBox), m_labelBox(new QComboBox),
+      m_project(new QLabel), m_imageState(new QLabel), m_addToProject(new QAction(tr("Add to &Project"), this)),
+      m_addAllFrames(new QAction(tr("Add All &Frames to Project"), this)), m_authorEdit(new AuthorField), m_filterBox(new QComboBox), m_statusBox(new QComboBox), m_labelBox(new QComboBox),
       m_addLabel(new QPushButton(tr("Add…"))), m_table(new QTableView), m_readout(new QLabel), m_warning(new QLabel),
       m_dice(new QLabel), m_review(new QLabel), m_comment(new QLineEdit), m_submit(new QPushButton(tr("Submit"))),
       m_approve(new QPushButton(tr("Approve"))), m_reject(new QPushButton(tr("Reject")))
@@ -31,13 +37,28 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
 
     m_project->setWordWrap(true);
     m_project->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_authorEdit->setText(session->author());
-    m_authorEdit->setToolTip(tr("Recorded with every edit; the OS user when empty"));
+    m_imageState->setWordWrap(true);
+    m_addToProject->setToolTip(
+        tr("Add the image on screen to the project (for a multi-frame file: the frame on screen), so that "
+           "training, evaluation and batch detection use it. Opening or viewing a file never adds it; "
+           "drawing a ROI or accepting a detection on an image adds that frame, since you asked for it."));
+    m_addAllFrames->setToolTip(tr("Add every frame of the multi-frame file on screen to the project "
+                                  "(batch detection then runs on each of them)."));
+    connect(m_addToProject, &QAction::triggered, this, [this] { addToProject(false); });
+    connect(m_addAllFrames, &QAction::triggered, this, [this] { addToProject(true); });
+    auto* addButton = new QToolButton;
+    addButton->setDefaultAction(m_addToProject);
+    addButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+
+    // Takes keys only when clicked into; the author changes only on Enter (issue 11 item 8).
+    m_authorEdit->setCommitted(session->author());
+    m_authorEdit->setKeyTarget(m_controller->view());
     m_warning->setWordWrap(true);
     m_warning->setStyleSheet(QStringLiteral("QLabel { color: #c0392b; font-weight: bold; }"));
     m_dice->setWordWrap(true);
     m_review->setWordWrap(true);
     m_comment->setPlaceholderText(tr("Review comment (needed to reject)"));
+    m_comment->setFocusPolicy(Qt::ClickFocus); // never the field window activation falls back to
 
     m_statusBox->addItem(tr("All states"), -1);
     for (auto s : {annotation::Status::Draft, annotation::Status::Submitted, annotation::Status::Approved, annotation::Status::Rejected})
@@ -53,6 +74,10 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
 
     auto* form = new QFormLayout;
     form->addRow(tr("Project"), m_project);
+    auto* imageRow = new QHBoxLayout;
+    imageRow->addWidget(m_imageState, 1);
+    imageRow->addWidget(addButton);
+    form->addRow(tr("Image"), imageRow);
     form->addRow(tr("Author"), m_authorEdit);
     auto* showRow = new QHBoxLayout;
     showRow->addWidget(m_filterBox, 1);
@@ -76,11 +101,9 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
     layout->addWidget(m_comment);
     layout->addLayout(reviewRow);
 
-    connect(m_authorEdit, &QLineEdit::editingFinished, this, [this, session] {
-        session->setAuthor(m_authorEdit->text());
-        m_authorEdit->setText(session->author());
-        if (m_settings)
-            m_settings->setAuthor(m_authorEdit->text());
+    connect(m_authorEdit, &AuthorField::confirmed, this, &AnnotationPanel::setAuthor);
+    connect(m_authorEdit, &AuthorField::reverted, this, [this, session] {
+        Q_EMIT message(tr("Author unchanged (%1): type the new name and press Enter to confirm it.").arg(session->author()), false);
     });
     connect(m_filterBox, &QComboBox::currentIndexChanged, this, [this, session] {
         if (!m_updating)
@@ -97,6 +120,7 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
     connect(m_addLabel, &QPushButton::clicked, this, [this] {
         bool ok = false;
         const QString name = QInputDialog::getText(this, tr("Add Label"), tr("New label (e.g. left kidney):"), QLineEdit::Normal, {}, &ok);
+        focusView();
         if (ok && !name.trimmed().isEmpty())
             addLabel(name);
     });
@@ -109,14 +133,12 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
     connect(m_reject, &QPushButton::clicked, this, &AnnotationPanel::rejectSelected);
 
     connect(session, &AnnotationSession::projectChanged, this, &AnnotationPanel::refresh);
+    connect(session, &AnnotationSession::framesAdded, this, &AnnotationPanel::refresh);
     connect(session, &AnnotationSession::imageChanged, this, &AnnotationPanel::refresh);
     connect(session, &AnnotationSession::roiChanged, this, &AnnotationPanel::refresh);
     connect(session, &AnnotationSession::roiRemoved, this, &AnnotationPanel::refresh);
     connect(session, &AnnotationSession::labelsChanged, this, &AnnotationPanel::refreshLabels);
-    connect(session, &AnnotationSession::authorChanged, this, [this](const QString& a) {
-        if (!m_authorEdit->hasFocus())
-            m_authorEdit->setText(a);
-    });
+    connect(session, &AnnotationSession::authorChanged, m_authorEdit, &AuthorField::setCommitted);
     connect(m_controller, &AnnotationController::selectionChanged, this, [this](qint64 id) {
         m_updating = true;
         const int row = m_model->rowOf(id);
@@ -135,6 +157,73 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
 }
 
 QString AnnotationPanel::readoutText() const { return m_readout->text(); }
+QString AnnotationPanel::imageStateText() const { return m_imageState->text(); }
+
+void AnnotationPanel::refreshImageState()
+{
+    AnnotationSession* session = m_controller->session();
+    const bool inProject = session->currentImageId().has_value();
+    const bool multi = session->frameCount() > 1;
+    QString text;
+    if (!session->hasImage())
+        text = tr("none on screen");
+    else if (!session->hasProject())
+        text = tr("not in a project (no project open)");
+    else if (!session->canAddToProject())
+        text = tr("not in the project (it has no file, so it cannot be added)");
+    else if (inProject)
+        text = multi ? tr("frame %1 of %2 is in the project").arg(session->frame() + 1).arg(session->frameCount())
+                     : tr("in the project");
+    else
+        text = multi ? tr("frame %1 of %2 is not in the project (only viewed)").arg(session->frame() + 1).arg(session->frameCount())
+                     : tr("not in the project (only viewed)");
+    m_imageState->setText(text);
+    m_imageState->setStyleSheet(session->hasImage() && session->hasProject() && !inProject
+                                    ? QStringLiteral("QLabel { color: #b9770e; }") : QString());
+    m_addToProject->setEnabled(session->canAddToProject() && !inProject);
+    m_addAllFrames->setEnabled(session->canAddToProject() && multi);
+}
+
+void AnnotationPanel::addToProject(bool allFrames)
+{
+    AnnotationSession* session = m_controller->session();
+    const QString file = QFileInfo(session->imagePath()).fileName();
+    if (allFrames) {
+        const int added = session->addAllFrames();
+        if (added >= 0)
+            Q_EMIT message(added == 0 ? tr("All %1 frames of %2 were already in the project.").arg(session->frameCount()).arg(file)
+                                      : tr("Added %1 frame(s) of %2 to the project.").arg(added).arg(file),
+                           false);
+    } else {
+        const bool had = session->currentImageId().has_value();
+        if (session->addCurrentFrame())
+            Q_EMIT message(had ? tr("%1 is already in the project.").arg(file)
+                           : session->frameCount() > 1 ? tr("Added frame %1 of %2 to the project.").arg(session->frame() + 1).arg(file)
+                                                       : tr("Added %1 to the project.").arg(file),
+                           false);
+    }
+    refreshImageState();
+    focusView();
+}
+
+void AnnotationPanel::setAuthor(const QString& name)
+{
+    AnnotationSession* session = m_controller->session();
+    const QString before = session->author();
+    session->setAuthor(name);
+    m_authorEdit->setCommitted(session->author());
+    if (m_settings)
+        m_settings->setAuthor(session->author());
+    if (session->author() != before)
+        Q_EMIT message(tr("Author: %1 (recorded with every edit from now on)").arg(session->author()), false);
+}
+
+void AnnotationPanel::focusView()
+{
+    if (ImageView* view = m_controller->view(); view && view->isVisible())
+        view->setFocus(Qt::OtherFocusReason);
+}
+
 QString AnnotationPanel::warningText() const { return m_warning->text(); }
 QString AnnotationPanel::diceText() const { return m_dice->text(); }
 
@@ -150,6 +239,7 @@ void AnnotationPanel::refresh()
     AnnotationSession* session = m_controller->session();
     m_project->setText(session->hasProject() ? session->projectFolder()
                                              : tr("none — File → New Project… or Open Project…"));
+    refreshImageState();
     m_updating = true;
     m_model->setAnnotations(session->visibleAnnotations(), session->mmPerPixelX(), session->mmPerPixelY());
     const int row = m_model->rowOf(m_controller->selectedId());

@@ -4,9 +4,14 @@
 /// and of the selected one; labels can be added), the current frame's ROIs, the selected ROI's
 /// size with the adult-range warning, inter-annotator Dice, and review (submit, approve,
 /// reject with a comment). Everything it changes goes through the AnnotationController.
+///
+/// It also shows whether the image on screen is in the project and holds the "Add to Project"
+/// actions (viewing never adds an image). The Author field (AuthorField) takes keys only when
+/// clicked into and changes the author only when confirmed with Enter.
 
 #include <QWidget>
 
+class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -18,6 +23,7 @@ namespace ks::ui {
 class AnnotationController;
 class AnnotationListModel;
 class AnnotationSettings;
+class AuthorField;
 
 /// GUI thread only.
 class AnnotationPanel : public QWidget
@@ -33,8 +39,14 @@ public:
     QComboBox* labelBox() const { return m_labelBox; }
     QComboBox* authorFilterBox() const { return m_filterBox; }
     QComboBox* statusFilterBox() const { return m_statusBox; }
-    QLineEdit* authorEdit() const { return m_authorEdit; }
+    AuthorField* authorEdit() const { return m_authorEdit; }
     QLineEdit* commentEdit() const { return m_comment; }
+    /// "Add to Project": adds the frame on screen (for the File and Annotate menus).
+    QAction* addToProjectAction() const { return m_addToProject; }
+    /// "Add All Frames to Project": every frame of a multi-frame file.
+    QAction* addAllFramesAction() const { return m_addAllFrames; }
+    /// "In project" / "Not in project …" for the image on screen.
+    QString imageStateText() const;
     /// Text of the readout (selected ROI's size) and warning lines.
     QString readoutText() const;
     QString warningText() const;
@@ -48,6 +60,12 @@ public Q_SLOTS:
     void submitSelected();
     void approveSelected();
     void rejectSelected();
+    /// `name` becomes the author (what Enter in the Author field does); kept in the settings.
+    void setAuthor(const QString& name);
+
+Q_SIGNALS:
+    /// For the status bar; `error` marks failures.
+    void message(const QString& text, bool error);
 
 private:
     void refresh();
@@ -55,12 +73,18 @@ private:
     void refreshAuthors();
     void refreshReview();
     void onReadout(const QString& text, const QString& warning);
+    void refreshImageState();
+    void addToProject(bool allFrames);
+    void focusView();
 
     AnnotationController* m_controller;
     AnnotationSettings* m_settings;
     AnnotationListModel* m_model;
     QLabel* m_project;
-    QLineEdit* m_authorEdit;
+    QLabel* m_imageState;
+    QAction* m_addToProject;
+    QAction* m_addAllFrames;
+    AuthorField* m_authorEdit;
     QComboBox* m_filterBox;
     QComboBox* m_statusBox;
     QComboBox* m_labelBox;

@@ -40,7 +40,8 @@ public Q_SLOTS:
     void showModels();
     void showTrainDialog();
     void showEvaluation();
-    /// Detects on every frame of the open project with the active model (stored as from-model).
+    /// Detects on every frame in the open project (frames the user added; viewing adds none)
+    /// with the active model; the ROIs are stored from-model, authored by the model.
     void batchDetect();
     /// Makes a bundle folder the active model and remembers it.
     void useModel(const QString& bundle);

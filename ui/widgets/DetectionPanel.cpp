@@ -2,6 +2,7 @@
 
 #include "ImageView.h"
 #include "models/AnnotationSession.h"
+#include "models/DetectionBatch.h"
 #include "models/DetectionController.h"
 #include "models/RoiCommand.h"
 
@@ -41,6 +42,7 @@ DetectionPanel::DetectionPanel(ImageView* view, AnnotationSession* session, Dete
 {
     m_detectAction = new QAction(tr("&Detect"), this);
     m_detectAction->setShortcut(QKeySequence(Qt::Key_D));
+    m_detectAction->setShortcutContext(Qt::WindowShortcut);
     m_detectAction->setToolTip(tr("Detect the kidney on the frame on screen (D)"));
     connect(m_detectAction, &QAction::triggered, this, &DetectionPanel::detect);
     m_acceptAction = new QAction(tr("&Accept as annotation"), this);
@@ -386,18 +388,25 @@ bool DetectionPanel::acceptDetection()
         Q_EMIT message(tr("There is no detection to accept. Press Detect (D) first."), true);
         return false;
     }
-    const auto* d = m_result->find(currentMethod());
-    if (!d)
-        d = &m_result->methods.front();
-    const auto imageId = m_session->currentImageId();
-    if (!imageId) {
+    const auto* found = m_result->find(currentMethod());
+    const MethodDetection d = found ? *found : m_result->methods.front(); // a copy: the result may be cleared below
+    if (!m_session->hasProject()) {
         Q_EMIT message(tr("Open or create a project (File → New Project) to keep detections as annotations."), true);
         return false;
     }
+    // Accepting is the user asking to keep this frame's detection: a frame not yet in the
+    // project is added (as drawing a ROI does).
+    const bool inProject = m_session->currentImageId().has_value();
+    const auto imageId = inProject ? m_session->currentImageId() : m_session->addCurrentFrame();
+    if (!imageId)
+        return false; // the session reported why
+    // The model stays the author (source from-model): the reader's decision to keep it is in the
+    // audit log ("who" = the session's author) and in any later review (reviewer), so that
+    // agreement between readers never counts a model's box as a reader's.
     annotation::Annotation a;
     a.imageId = *imageId;
-    a.author = m_session->author().toStdString();
-    a.box = d->detection.box;
+    a.author = DetectionBatch::authorFor(m_controller->modelName(), d.method).toStdString();
+    a.box = d.detection.box;
     a.source = annotation::Source::FromModel;
     const auto labels = m_session->labels();
     a.label = labels.contains(QStringLiteral("kidney")) || labels.isEmpty() ? "kidney" : labels.front().toStdString();
@@ -405,8 +414,11 @@ bool DetectionPanel::acceptDetection()
     if (!stored)
         return false;
     m_session->undoStack()->push(new RoiCommand(*m_session, std::nullopt, stored,
-                                                tr("Accept %1 detection").arg(methodLabel(d->method))));
-    Q_EMIT message(tr("Detection accepted as annotation #%1 (from model; undo with Ctrl+Z)").arg(stored->id), false);
+                                                tr("Accept %1 detection").arg(methodLabel(d.method))));
+    Q_EMIT message(tr("Detection accepted as annotation #%1 by %2%3 (undo with Ctrl+Z)")
+                       .arg(stored->id)
+                       .arg(QString::fromStdString(stored->author), inProject ? QString() : tr("; this frame was added to the project")),
+                   false);
     return true;
 }
 

@@ -4,7 +4,8 @@
 /// (box, likelihood, method, length × width in mm when calibrated, Dice with the ground truth),
 /// overlays in ImageView layers (ground truth, one layer per method, likelihood heatmap with an
 /// opacity slider, legend and colour bar painted fixed on screen), and "Accept as annotation"
-/// (an undoable, from-model ROI through the annotation session).
+/// (an undoable, from-model ROI through the annotation session, authored by the model:
+/// DetectionBatch::authorFor(); the accepting reader is recorded in the audit log).
 #include "common/Box.h"
 #include "models/DetectionResult.h"
 
@@ -77,7 +78,8 @@ public:
 public Q_SLOTS:
     /// Detects on the frame on screen (no-op with a message when nothing is shown).
     void detect();
-    /// Adds the current method's box as a from-model ROI (undoable). \return success
+    /// Adds the current method's box as a from-model ROI authored by the model (undoable); a frame
+    /// not yet in the project is added first. \return success
     bool acceptDetection();
     /// Drops the result and redraws the truth (frame or image changed).
     void clearResult();

@@ -10,14 +10,24 @@
 #include "widgets/AnnotationController.h"
 #include "widgets/AnnotationDock.h"
 #include "widgets/AnnotationPanel.h"
+#include "widgets/AuthorField.h"
+#include "widgets/DetectionDock.h"
+#include "widgets/DetectionPanel.h"
+#include "widgets/EvaluationView.h"
 #include "widgets/ImageView.h"
 #include "widgets/MainWindow.h"
 #include "widgets/RoiItem.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QImage>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -97,6 +107,8 @@ private Q_SLOTS:
     void authorsDiceAndReview();
     void fullDiskLosesNothing();
     void clickOnRotatedRoiChangesNothing();
+    void openingAFileDoesNotAddIt();
+    void closingAWindowGivesKeysBackToTheView();
     void screenshot();
 };
 
@@ -136,6 +148,9 @@ void TestAnnotationUi::setUpView(int w, int h, int frames, double mmPerPixel)
     m_view->activateWindow();
     m_view->setFocus();
     m_view->setZoom(2.0);
+    // Showing an image does not add it to the project; the tests add it on purpose.
+    QVERIFY(!m_ctl->session()->currentImageId().has_value());
+    QVERIFY(m_ctl->session()->addCurrentFrame().has_value());
     QVERIFY(m_ctl->session()->currentImageId().has_value());
 }
 
@@ -393,8 +408,12 @@ void TestAnnotationUi::framesAndWarnings()
     QVERIFY(it->readoutText().contains(QStringLiteral("outside adult kidney range")));
     QVERIFY(it->measure().warning().contains(QStringLiteral("75–140")));
 
-    // Frame 1 has its own (empty) set of ROIs, registered as its own image in the project.
+    // Stepping through the frames adds none of them to the project.
+    m_view->setFrame(2);
     m_view->setFrame(1);
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).images().size(), size_t(1));
+    QVERIFY(!m_ctl->session()->currentImageId());
+    // Frame 1 has its own (empty) set of ROIs; drawing one adds it as its own image in the project.
     QVERIFY(m_ctl->items().isEmpty());
     drag(at({100, 100}), at({300, 200}));
     rois = committed();
@@ -432,6 +451,11 @@ void TestAnnotationUi::framesAndWarnings()
     QVERIFY(failed.front().front().toString().contains(QStringLiteral("changed on disk")));
     QCOMPARE(m_ctl->items().size(), 1);
     QCOMPARE(committed().size(), size_t(2));
+    // Add All Frames adds the one frame not yet in the project (frame 2).
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).images().size(), size_t(2));
+    QCOMPARE(m_ctl->session()->addAllFrames(), 1);
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).images().size(), size_t(3));
+    QCOMPARE(m_ctl->session()->addAllFrames(), 0);
 }
 
 void TestAnnotationUi::authorsDiceAndReview()
@@ -620,6 +644,152 @@ void TestAnnotationUi::clickOnRotatedRoiChangesNothing()
     QVERIFY(committed()[0].sameContent(moved));
 }
 
+namespace {
+/// A 320×240 grey PNG with a bright blob at `file` (loadable by the viewer).
+QString writePng(const QString& file, int shift)
+{
+    QImage image(320, 240, QImage::Format_Grayscale8);
+    for (int y = 0; y < image.height(); ++y)
+        for (int x = 0; x < image.width(); ++x)
+            image.scanLine(y)[x] = static_cast<uchar>((x + 2 * y + shift) % 180 + 30);
+    image.save(file);
+    return QFileInfo(file).absoluteFilePath();
+}
+} // namespace
+
+/// Issue 11 item 3: viewing a file while a project is open does not register it; "Add to
+/// Project" does, and so does drawing a ROI on it (that frame only).
+void TestAnnotationUi::openingAFileDoesNotAddIt()
+{
+    MainWindow window(std::make_unique<Settings>(m_dir->filePath(QStringLiteral("viewer.ini"))));
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QVERIFY(window.annotationDock()->openProject(m_project, true));
+    const QString first = writePng(m_dir->filePath(QStringLiteral("first.png")), 0);
+    const QString second = writePng(m_dir->filePath(QStringLiteral("second.png")), 50);
+    QSignalSpy shown(&window, &MainWindow::imageShown);
+    window.openPath(first);
+    QVERIFY(shown.wait(20000));
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).images().size(), size_t(0));
+    AnnotationSession* session = window.annotationDock()->controller()->session();
+    QVERIFY2(!session->currentImageId(), "viewing registered the image");
+    AnnotationPanel* panel = window.annotationDock()->panel();
+    QVERIFY(panel->imageStateText().contains(QStringLiteral("not in the project")));
+
+    // File → Add to Project adds it (one frame), once.
+    QAction* add = panel->addToProjectAction();
+    QVERIFY(window.annotationDock()->projectActions().contains(add));
+    QVERIFY(add->isEnabled());
+    add->trigger();
+    auto images = ProjectStore(m_project.toStdString(), false).images();
+    QCOMPARE(images.size(), size_t(1));
+    QCOMPARE(QString::fromStdString(images[0].path), first);
+    QCOMPARE(images[0].frame, 0);
+    QCOMPARE(session->currentImageId(), std::optional<long long>(images[0].id));
+    QVERIFY(!add->isEnabled());
+    QVERIFY(panel->imageStateText().contains(QStringLiteral("in the project")));
+
+    // Another file, only viewed: not added. Drawing a ROI on it adds it (the user asked for it).
+    window.openPath(second);
+    QVERIFY(shown.wait(20000));
+    QCOMPARE(ProjectStore(m_project.toStdString(), false).images().size(), size_t(1));
+    QVERIFY(add->isEnabled());
+    ImageView* view = window.imageView();
+    view->setFocus();
+    QTest::keyClick(view, Qt::Key_B);
+    QTest::mousePress(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(QPointF(40, 40)));
+    QTest::mouseMove(view->viewport(), view->mapFromScene(QPointF(120, 100)));
+    QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, view->mapFromScene(QPointF(160, 120)));
+    ProjectStore store(m_project.toStdString(), false);
+    images = store.images();
+    QCOMPARE(images.size(), size_t(2));
+    QCOMPARE(QString::fromStdString(images[1].path), second);
+    const auto rois = store.annotations();
+    QCOMPARE(rois.size(), size_t(1));
+    QCOMPARE(rois[0].imageId, images[1].id);
+    QVERIFY(!add->isEnabled());
+    QVERIFY(window.lastMessage().contains(QStringLiteral("to the project")));
+}
+
+/// Issue 11 item 8: after the Evaluation window closes, D is Detect again and does not type
+/// into the Author field.
+void TestAnnotationUi::closingAWindowGivesKeysBackToTheView()
+{
+    MainWindow window(std::make_unique<Settings>(m_dir->filePath(QStringLiteral("viewer.ini"))));
+    window.resize(1200, 800);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    AnnotationSession* session = window.annotationDock()->controller()->session();
+    AnnotationPanel* panel = window.annotationDock()->panel();
+    QLineEdit* author = panel->authorEdit();
+    // The author persists in the (test's own) settings: start from a known one, restore it after.
+    const QString saved = session->author();
+    const auto restore = qScopeGuard([&] { panel->setAuthor(saved); });
+    panel->setAuthor(QStringLiteral("root"));
+    const QString name = session->author();
+    QCOMPARE(name, QStringLiteral("root"));
+    QCOMPARE(author->text(), name);
+    QSignalSpy detect(window.detectionDock()->panel()->detectAction(), &QAction::triggered);
+
+    window.detectionDock()->showEvaluation();
+    auto* evaluation = window.findChild<EvaluationView*>();
+    QVERIFY(evaluation);
+    QVERIFY(QTest::qWaitForWindowActive(evaluation));
+    evaluation->close();
+    window.activateWindow(); // what the window manager does (the offscreen platform does not)
+    QTRY_COMPARE(QApplication::activeWindow(), &window);
+    QApplication::processEvents();
+    // The key goes where a real key press would go: to the focus widget.
+    QWidget* focus = QApplication::focusWidget();
+    QVERIFY(focus);
+    QTest::keyClick(focus, Qt::Key_D);
+    QCOMPARE(author->text(), name);
+    QCOMPARE(session->author(), name);
+    QCOMPARE(detect.size(), 1);
+    QVERIFY2(QApplication::focusWidget() != author, "the Author field took the focus");
+
+    // Even a focus the field gets by itself (not a click) leaves D to the window: Detect.
+    author->setFocus(Qt::OtherFocusReason);
+    QVERIFY(author->hasFocus());
+    QTest::keyClick(author, Qt::Key_D);
+    QCOMPARE(author->text(), name);
+    QCOMPARE(detect.size(), 2);
+    QVERIFY(!author->hasFocus());
+    QVERIFY(!(author->focusPolicy() & Qt::TabFocus));
+
+    // Typing a new author on purpose still works: click, type (D types, it is not Detect), Enter.
+    QTest::mouseClick(author, Qt::LeftButton);
+    QVERIFY(author->hasFocus());
+    author->selectAll();
+    QTest::keyClicks(author, QStringLiteral("dana"));
+    QCOMPARE(detect.size(), 2);
+    QCOMPARE(session->author(), name); // not yet confirmed
+    QTest::keyClick(author, Qt::Key_Return);
+    QCOMPARE(session->author(), QStringLiteral("dana"));
+    QVERIFY(!author->hasFocus()); // back to the view: D is Detect again
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_D);
+    QCOMPARE(detect.size(), 3);
+    // Leaving the field without Enter, or Esc, keeps the author.
+    QTest::mouseClick(author, Qt::LeftButton);
+    QTest::keyClicks(author, QStringLiteral("xyz"));
+    window.imageView()->setFocus(Qt::MouseFocusReason);
+    QCOMPARE(session->author(), QStringLiteral("dana"));
+    QCOMPARE(author->text(), QStringLiteral("dana"));
+    QTest::mouseClick(author, Qt::LeftButton);
+    QTest::keyClicks(author, QStringLiteral("xyz"));
+    QTest::keyClick(author, Qt::Key_Escape);
+    QCOMPARE(author->text(), QStringLiteral("dana"));
+    QVERIFY(window.imageView()->hasFocus());
+    // A model's name is refused as a person's.
+    QTest::mouseClick(author, Qt::LeftButton);
+    author->selectAll();
+    QTest::keyClicks(author, QStringLiteral("model:x"));
+    QTest::keyClick(author, Qt::Key_Return);
+    QCOMPARE(session->author(), QStringLiteral("dana"));
+    QCOMPARE(author->text(), QStringLiteral("dana"));
+}
+
 /// Not a check: saves the main window with ROIs on a real image for a person to look at
 /// (run under Xvfb with KS_ANNUI_SCREENSHOT=FILE.png and QT_QPA_PLATFORM=xcb).
 void TestAnnotationUi::screenshot()
@@ -638,6 +808,19 @@ void TestAnnotationUi::screenshot()
     QVERIFY(shown.wait(20000));
     ImageView* view = window.imageView();
     view->setFocus();
+    // Before drawing: the image is only viewed, the dock offers Add to Project (and the File menu).
+    window.annotationDock()->raise();
+    QTest::qWait(300);
+    const QString base = out.left(out.lastIndexOf(QLatin1Char('.')));
+    QVERIFY(window.grab().save(base + QStringLiteral("-viewed.png")));
+    if (QMenu* file = window.menuBar()->findChildren<QMenu*>().value(0)) {
+        file->popup(window.mapToGlobal(QPoint(10, 30)));
+        QTest::qWait(300);
+        file->setActiveAction(window.annotationDock()->panel()->addToProjectAction());
+        QTest::qWait(200);
+        file->grab().save(base + QStringLiteral("-filemenu.png"));
+        file->hide();
+    }
     AnnotationController* ctl = window.annotationDock()->controller();
     const double w = view->image().width(), h = view->image().height();
     auto p = [&](double fx, double fy) { return view->mapFromScene(QPointF(fx * w, fy * h)); };

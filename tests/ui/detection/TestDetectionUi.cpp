@@ -255,7 +255,7 @@ private Q_SLOTS:
         session.openProject(project, true);
         const Image image = imageOf(m_scene);
         session.setImage(png, image, 0);
-        QVERIFY(session.currentImageId());
+        QVERIFY(!session.currentImageId()); // viewing adds nothing: accepting adds this frame
         auto r = rig(&session);
         r->view.setImage(image);
         QVERIFY(!r->panel->acceptAction()->isEnabled());
@@ -263,11 +263,21 @@ private Q_SLOTS:
         r->panel->detect();
         QVERIFY(shown.wait(20000));
         QVERIFY(r->panel->acceptAction()->isEnabled());
-        QVERIFY(r->panel->acceptDetection());
+        QSignalSpy refused(&session, &AnnotationSession::failed);
+        QVERIFY2(r->panel->acceptDetection(), refused.isEmpty() ? "" : qPrintable(refused.front().front().toString()));
         auto rois = session.store().annotations();
         QCOMPARE(rois.size(), size_t(1));
+        QVERIFY(session.currentImageId());
+        QCOMPARE(rois.front().imageId, *session.currentImageId());
+        QCOMPARE(session.store().images().size(), size_t(1));
+        QVERIFY(r->panel->result()); // adding the frame did not drop the detection on screen
         QCOMPARE(rois.front().source, annotation::Source::FromModel);
         QCOMPARE(rois.front().box, r->panel->result()->find(Method::Haar)->detection.box);
+        // the model is the author; the reader who accepted it is in the audit log (issue 11 item 4)
+        const QString author = QString::fromStdString(rois.front().author);
+        QVERIFY2(author.startsWith(QStringLiteral("model:")) && author.contains(QFileInfo(m_bundle).fileName()), qPrintable(author));
+        QVERIFY(rois.front().author != session.author().toStdString());
+        QCOMPARE(session.store().auditLog(rois.front().id).back().who, session.author().toStdString());
         QVERIFY(session.undoStack()->canUndo());
         session.undoStack()->undo();
         QVERIFY(session.store().annotations().empty());
@@ -448,8 +458,15 @@ private Q_SLOTS:
                 QVERIFY(cv::imwrite(png.toStdString(), scene.gray));
                 Image image = imageOf(scene);
                 session.setImage(png, image, 0);
-                QVERIFY(session.currentImageId());
+                QVERIFY(session.addCurrentFrame());
             }
+            // only viewed, not added: batch detection leaves it alone
+            const auto other = detect::test::syntheticScene(650);
+            const QString png = project + QStringLiteral("/viewed.png");
+            QVERIFY(cv::imwrite(png.toStdString(), other.gray));
+            session.setImage(png, imageOf(other), 0);
+            QVERIFY(!session.currentImageId());
+            QCOMPARE(session.store().images().size(), size_t(3));
         }
         DetectionBatch batch;
         QSignalSpy finished(&batch, &DetectionBatch::finished);
@@ -462,8 +479,15 @@ private Q_SLOTS:
         annotation::ProjectStore store(project.toStdString(), false);
         const auto rois = store.annotations();
         QCOMPARE(rois.size(), size_t(3));
-        for (const auto& a : rois)
+        // the model is their author, not the user running the batch (issue 11 item 4)
+        const QString bundleName = QFileInfo(m_bundle).fileName();
+        for (const auto& a : rois) {
             QCOMPARE(a.source, annotation::Source::FromModel);
+            const QString author = QString::fromStdString(a.author);
+            QVERIFY2(author.startsWith(QStringLiteral("model:")) && author.contains(bundleName), qPrintable(author));
+            QVERIFY(a.author != annotation::ProjectStore::defaultAuthor());
+        }
+        QCOMPARE(store.authors().size(), size_t(1));
         // without a model nothing is stored and the error says what to do
         QVERIFY(batch.wait(2000));
         QSignalSpy failed2(&batch, &DetectionBatch::failed);
