@@ -11,6 +11,8 @@
 
 #include <QtTest>
 
+#include <sqlite3.h>
+
 #include <sstream>
 
 using namespace ks;
@@ -160,6 +162,28 @@ private Q_SLOTS:
         r = run({"export", "--project", project, "--format", "csv", "--out", (dir / "mine.csv").string(), "--force"});
         QVERIFY2(r.code == 0, r.err.c_str());
         QVERIFY(readBytes(dir / "mine.csv").rfind("file,frame,label", 0) == 0);
+    }
+
+    void changedRowIsReportedNotListed()
+    {
+        // Issue 11 item 6: a box changed behind the store's back was listed as if drawn so.
+        const fs::path dir = scratch("cli-tampered");
+        const std::string project = (dir / "proj").string();
+        Result r = run({"import", "--project", project, "--quiet", "--no-headers", kTrainJson});
+        QVERIFY2(r.code == 0, r.err.c_str());
+        r = run({"verify", "--project", project, "--quiet"});
+        QVERIFY2(r.code == 0 && r.out.find("intact") != std::string::npos, (r.out + r.err).c_str());
+        sqlite3* h = nullptr;
+        QCOMPARE(sqlite3_open((dir / "proj/project.sqlite").c_str(), &h), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(h, "UPDATE annotations SET h = 319 WHERE id = 7", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(h);
+        for (const char* command : {"list", "verify"}) {
+            r = run({command, "--project", project});
+            QCOMPARE(r.code, 1);
+            QVERIFY2(r.err.find("damaged") != std::string::npos && r.err.find("annotation 7") != std::string::npos &&
+                         r.err.find("backup") != std::string::npos,
+                     r.err.c_str());
+        }
     }
 
     void agreementLeavesModelsOut()
