@@ -38,7 +38,9 @@ const char* const kUsage =
     "                                     model-made ROIs never count)\n"
     "  kidneyscope-cli annotations bench [--dir DIR] [--edits N]   (edit latency of a scratch project in DIR)\n"
     "The project (a folder with project.sqlite) is created by import when absent. Images in the JSON are\n"
-    "resolved relative to the JSON's folder unless --study is given. Exports leave out patient name, ID\n"
+    "resolved relative to the JSON's folder unless --study is given, and must lie inside that folder.\n"
+    "Every open checks the database (row checksums, audit hash chain) and keeps daily backups in\n"
+    "PROJECT/backups; verify checks everything. Exports leave out patient name, ID\n"
     "and birth date, and SOP Instance UIDs and absolute paths unless --include-identifiers is given; they\n"
     "are never written into a project folder, and an existing file is replaced only with --overwrite.\n";
 
