@@ -171,6 +171,10 @@ TargetPreset TargetPreset::load(const std::string& nameOrFile, const std::vector
             throw Error("Unknown preset '" + nameOrFile + "'", "Known presets: " + list + "; or give a .json file");
         }
     }
+    std::error_code ec;
+    if (fs::file_size(file, ec) > (1u << 20) || ec) // a preset is a few hundred bytes; regular files only (above)
+        throw Error("Preset file '" + file.string() + "' is not a preset (over 1 MiB or unreadable)",
+                    "Give a preset name or a preset .json file", Error::Kind::InvalidInput);
     std::ifstream in(file);
     if (!in)
         throw Error("Cannot read preset file '" + file.string() + "'", "Check its permissions", Error::Kind::Io);

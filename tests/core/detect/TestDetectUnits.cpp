@@ -24,6 +24,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
+#include <sys/stat.h>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -31,6 +33,18 @@
 
 using namespace ks;
 using namespace ks::detect;
+
+namespace {
+std::string errorOf(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.fullText();
+    }
+    return {};
+}
+} // namespace
 
 class TestDetectUnits : public QObject
 {
@@ -319,6 +333,20 @@ private Q_SLOTS:
         QCOMPARE(Dataset::loadCoco((dir / "c.json").string(), true).size(), size_t(1));
     }
 #endif
+
+    void presetFilesAreBounded()
+    {
+        const auto dir = std::filesystem::temp_directory_path() / "ks_preset_bounds";
+        std::filesystem::create_directories(dir);
+        const auto big = dir / "big.json";
+        std::ofstream(big) << std::string(2 << 20, ' ') << "{}";
+        QVERIFY(errorOf([&] { TargetPreset::load(big.string()); }).find("over 1 MiB") != std::string::npos);
+        const auto fifo = dir / "fifo.json";
+        std::filesystem::remove(fifo);
+        QCOMPARE(::mkfifo(fifo.c_str(), 0600), 0);
+        QVERIFY(!errorOf([&] { TargetPreset::load(fifo.string()); }).empty()); // refused, not waited on
+        std::filesystem::remove_all(dir);
+    }
 
     void haarListFromAStrangerIsChecked()
     {
