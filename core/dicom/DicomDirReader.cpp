@@ -2,6 +2,7 @@
 
 #include "CharacterSet.h"
 #include "DcmtkSupport.h"
+#include "DeflateCheck.h"
 #include "InputFile.h"
 #include "ObjectKind.h"
 
@@ -252,6 +253,7 @@ std::vector<HeaderRecord> DicomDirReader::readUnguarded(const std::string& path,
     detail::ensureCodecsRegistered();
     DcmFileFormat file;
     detail::requireRegularFile(path);
+    detail::checkInflatedSize(path, path, detail::inflatedSizeLimit());
     detail::check(file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect),
                   "Cannot read the DICOMDIR " + path, "The DICOMDIR is damaged; open its folder instead");
     DcmDataset& ds = *file.getDataset();

@@ -2,6 +2,7 @@
 
 #include "CharacterSet.h"
 #include "DcmtkSupport.h"
+#include "DeflateCheck.h"
 #include "DicomPixelDecoder.h"
 #include "ImageLoader.h"
 #include "InputFile.h"
@@ -49,6 +50,7 @@ HeaderStatus readHeaderUnguarded(const std::string& path, HeaderRecord& record, 
             return HeaderStatus::Ok;
         }
     }
+    detail::checkInflatedSize(path, fs::path(path).filename().string(), detail::inflatedSizeLimit());
     DcmFileFormat file;
     const OFCondition cond = file.loadFileUntilTag(path.c_str(), EXS_Unknown, EGL_noChange, 1024,
                                                    ERM_autoDetect, DCM_PixelData);

@@ -2,6 +2,7 @@
 
 #include "CharacterSet.h"
 #include "DcmtkSupport.h"
+#include "DeflateCheck.h"
 #include "DicomTagsDcmtk.h"
 #include "InputFile.h"
 
@@ -89,6 +90,7 @@ std::vector<TagEntry> DicomTags::read(const std::string& path, size_t maxValueCh
 std::vector<TagEntry> DicomTags::readUnguarded(const std::string& path, size_t maxValueChars)
 {
     detail::requireRegularFile(path);
+    detail::checkInflatedSize(path, std::filesystem::path(path).filename().string(), detail::inflatedSizeLimit());
     DcmFileFormat file;
     detail::check(file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, 4096, ERM_autoDetect),
                   "Cannot read " + path + " as DICOM", "The file is damaged or not a DICOM file");

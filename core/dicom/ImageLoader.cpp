@@ -2,6 +2,7 @@
 
 #include "CharacterSet.h"
 #include "DcmtkSupport.h"
+#include "DeflateCheck.h"
 #include "DicomPixelDecoder.h"
 #include "DicomTagsDcmtk.h"
 #include "InputFile.h"
@@ -30,6 +31,7 @@ std::string fileName(const std::string& path)
 void loadDicomFile(const std::string& path, bool sure, DcmFileFormat& file)
 {
     detail::ensureCodecsRegistered();
+    detail::checkInflatedSize(path, fileName(path), detail::inflatedSizeLimit());
     const OFCondition cond = file.loadFile(path.c_str(), EXS_Unknown, EGL_noChange, DCM_MaxReadLength, ERM_autoDetect);
     if (cond.bad()) {
         if (!sure)

@@ -12,6 +12,8 @@
 
 #include <QtTest>
 
+#include <zlib.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sys/resource.h>
@@ -186,6 +188,56 @@ private Q_SLOTS:
         QVERIFY2(contains(t.message(), "truncated"), t.message().c_str());
         QVERIFY2(contains(t.message(), "of 1073676289"), t.message().c_str());
         QVERIFY2(peakRssMb() - before < 200, qPrintable(QString::number(peakRssMb() - before) + " MiB more"));
+    }
+
+    void deflateBombRefusedBeforeInflating()
+    {
+        // Deflated Explicit VR Little Endian: DCMTK inflates the whole data set into memory, so the
+        // header cannot be checked first. 100 MiB of zero pixel data deflate to about 100 KB.
+        const std::string dir = tmpDir("untrusted-deflate-bomb");
+        std::vector<uint8_t> plain;
+        for (const auto& e : test::imageHeader(64, 64))
+            plain.insert(plain.end(), e.bytes.begin(), e.bytes.end());
+        const uint32_t pixelBytes = 100u << 20;
+        for (uint8_t b : std::initializer_list<uint8_t>{0xE0, 0x7F, 0x10, 0x00, 'O', 'B', 0x00, 0x00})
+            plain.push_back(b);
+        for (int k = 0; k < 4; ++k)
+            plain.push_back(uint8_t(pixelBytes >> (8 * k)));
+        z_stream z {};
+        QCOMPARE(deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY), Z_OK);
+        std::vector<uint8_t> packed(1 << 20), zeros(1 << 20, 0);
+        size_t used = 0;
+        auto pump = [&](const uint8_t* data, size_t size, int flush) {
+            z.next_in = const_cast<Bytef*>(data);
+            z.avail_in = uInt(size);
+            do {
+                if (packed.size() - used < 65536)
+                    packed.resize(packed.size() * 2);
+                z.next_out = packed.data() + used;
+                z.avail_out = uInt(packed.size() - used);
+                deflate(&z, flush);
+                used = packed.size() - z.avail_out;
+            } while (z.avail_in > 0 || (flush == Z_FINISH && z.avail_out == 0));
+        };
+        pump(plain.data(), plain.size(), Z_NO_FLUSH);
+        for (uint32_t done = 0; done < pixelBytes; done += uint32_t(zeros.size()))
+            pump(zeros.data(), zeros.size(), done + zeros.size() >= pixelBytes ? Z_FINISH : Z_NO_FLUSH);
+        deflateEnd(&z);
+        packed.resize(used);
+        auto file = test::part10("1.2.840.10008.1.2.1.99", {});
+        file.insert(file.end(), packed.begin(), packed.end());
+        const std::string path = dir + "/bomb.dcm";
+        test::writeBytes(path, file);
+        QVERIFY(fs::file_size(path) < (1u << 20));
+        const double before = peakRssMb();
+        const Error e = expectError([&] { ImageLoader::load(path); });
+        QVERIFY2(contains(e.message(), "deflated") && contains(e.message(), "bomb"), e.message().c_str());
+        const dicom::StudyTree tree = dicom::StudyScanner::scan(path);
+        QCOMPARE(tree.instanceCount(), 0);
+        QCOMPARE(int(tree.problems.size()), 1);
+        QVERIFY2(peakRssMb() - before < 50, qPrintable(QString::number(peakRssMb() - before) + " MiB more"));
+        // A genuine deflated file still loads.
+        QCOMPARE(ImageLoader::load(shared("other/image_dfl.dcm")).width(), 512);
     }
 
     void rasterBombsRefusedFromTheHeader()
