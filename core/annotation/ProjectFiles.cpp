@@ -49,7 +49,8 @@ fs::path resolved(const std::string& path)
 
 bool isBackupFolder(const fs::path& folder)
 {
-    return folder.filename() == "backups" && ProjectFiles::isProjectFolder(folder.parent_path().string());
+    return folder.filename() == "backups" && (ProjectFiles::isProjectFolder(folder.parent_path().string()) ||
+                                              !ProjectFiles::backups(folder.parent_path().string()).empty());
 }
 
 } // namespace
@@ -69,8 +70,8 @@ bool ProjectFiles::isProjectFolder(const std::string& folder)
 
 bool ProjectFiles::hasProjectFiles(const std::string& folder)
 {
-    std::error_code ec;
-    return isProjectFolder(folder) || fs::exists(fs::path(backupFolder(folder)), ec);
+    // A "backups" folder of the user's own (without our backups in it) does not count.
+    return isProjectFolder(folder) || !backups(folder).empty();
 }
 
 bool ProjectFiles::isDatabaseFile(const std::string& path)

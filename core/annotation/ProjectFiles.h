@@ -29,7 +29,8 @@ public:
     /// \throws ks::Error (InvalidInput) when isDatabaseFile(path): "<what> '<path>' is a
     ///         KidneyScope project database …".
     static void refuseDatabaseFile(const std::string& path, const std::string& what);
-    /// True when `folder` holds a project database, one of its companions, or backups/.
+    /// True when `folder` holds a project database, one of its companions, or a backup of ours
+    /// in backups/.
     static bool hasProjectFiles(const std::string& folder);
     /// True when `folder` is a project folder (holds project.sqlite or its companions).
     static bool isProjectFolder(const std::string& folder);

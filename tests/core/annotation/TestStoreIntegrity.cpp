@@ -198,6 +198,28 @@ private Q_SLOTS:
         QCOMPARE(restored.integrityCheck(), std::string("ok"));
     }
 
+    void onlyAFolderWithoutProjectFilesIsCreatedFresh()
+    {
+        const fs::path dir = scratch("integrity-fresh");
+        // The user's own "backups" folder (none of ours in it) does not stop a new project.
+        fs::create_directories(dir / "mine" / "backups");
+        writeBytes(dir / "mine" / "backups" / "notes.txt", "mine");
+        { const ProjectStore store((dir / "mine").string(), true); }
+        QVERIFY(ProjectStore::exists((dir / "mine").string()));
+        // A leftover -wal without its database is damage, not a place for a new project.
+        fs::create_directories(dir / "orphan");
+        writeBytes(dir / "orphan" / "project.sqlite-wal", "");
+        std::string msg;
+        try {
+            const ProjectStore store((dir / "orphan").string(), true);
+        } catch (const Error& e) {
+            msg = e.message();
+            QCOMPARE(e.kind(), Error::Kind::Corrupt);
+        }
+        QVERIFY2(msg.find("missing") != std::string::npos, msg.c_str());
+        QVERIFY(!fs::exists(dir / "orphan" / "project.sqlite"));
+    }
+
     void rollingBackupsKeepTheNewestThree()
     {
         const fs::path dir = scratch("integrity-backups");
