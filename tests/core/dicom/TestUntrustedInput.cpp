@@ -14,6 +14,9 @@
 
 #include <zlib.h>
 
+#include <opencv2/imgcodecs.hpp>
+
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sys/resource.h>
@@ -254,6 +257,37 @@ private Q_SLOTS:
         const Error jpg = expectError([&] { ImageLoader::load(dir + "/huge.jpg"); });
         QVERIFY2(contains(jpg.message(), "60000 × 60000"), jpg.message().c_str());
         QVERIFY2(peakRssMb() - before < 200, qPrintable(QString::number(peakRssMb() - before) + " MiB more"));
+        // A TIFF whose only IFD declares 100000 × 100000 pixels.
+        std::vector<uint8_t> tiff = {'I', 'I', 42, 0, 8, 0, 0, 0};
+        auto le = [&](uint32_t v, int n) {
+            for (int k = 0; k < n; ++k)
+                tiff.push_back(uint8_t(v >> (8 * k)));
+        };
+        const std::vector<std::array<uint32_t, 3>> entries = {
+            {256, 4, 100000}, {257, 4, 100000}, {258, 3, 8}, {259, 3, 1}, {262, 3, 1},
+            {273, 4, 200},    {277, 3, 1},      {278, 4, 100000}, {279, 4, 16}};
+        le(uint32_t(entries.size()), 2);
+        for (const auto& [tag, type, value] : entries) {
+            le(tag, 2);
+            le(type, 2);
+            le(1, 4);
+            le(value, type == 3 ? 2 : 4);
+            if (type == 3)
+                le(0, 2);
+        }
+        le(0, 4);
+        tiff.resize(216, 0);
+        test::writeBytes(dir + "/huge.tif", tiff);
+        const Error tif = expectError([&] { ImageLoader::load(dir + "/huge.tif"); });
+        QVERIFY2(contains(tif.message(), "100000 × 100000"), tif.message().c_str());
+        QVERIFY2(peakRssMb() - before < 200, qPrintable(QString::number(peakRssMb() - before) + " MiB more"));
+        // Ordinary files still load: a three-page TIFF and a BMP.
+        std::vector<cv::Mat> pages(3, cv::Mat(10, 20, CV_8UC1, cv::Scalar(4)));
+        QVERIFY(cv::imwritemulti(dir + "/three.tif", pages));
+        QCOMPARE(ImageLoader::load(dir + "/three.tif").frameCount(), 3);
+        QCOMPARE(allInstances(dicom::StudyScanner::scan(dir + "/three.tif")).front().frames, 3);
+        QVERIFY(cv::imwrite(dir + "/small.bmp", cv::Mat(10, 20, CV_8UC3, cv::Scalar(1, 2, 3))));
+        QCOMPARE(ImageLoader::load(dir + "/small.bmp").width(), 20);
         // The study browser reads the size from the header without decoding.
         const auto in = allInstances(dicom::StudyScanner::scan(dir + "/huge.png"));
         QCOMPARE(int(in.size()), 1);
