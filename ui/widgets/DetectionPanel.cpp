@@ -46,7 +46,8 @@ DetectionPanel::DetectionPanel(ImageView* view, AnnotationSession* session, Dete
     m_detectAction->setToolTip(tr("Detect the kidney on the frame on screen (D)"));
     connect(m_detectAction, &QAction::triggered, this, &DetectionPanel::detect);
     m_acceptAction = new QAction(tr("&Accept as annotation"), this);
-    m_acceptAction->setToolTip(tr("Turn the detection into an editable ROI marked from-model (undoable)"));
+    m_acceptAction->setToolTip(tr("Keep the detection as an editable ROI marked from-model, with the model as its author "
+                                  "(the audit log records you as who accepted it); adds this frame to the project. Undoable."));
     connect(m_acceptAction, &QAction::triggered, this, &DetectionPanel::acceptDetection);
 
     auto* layout = new QVBoxLayout(this);
