@@ -1,7 +1,6 @@
 #pragma once
 // Test helper (torch): a TorchScript file that runs code while torch::jit::load reads it — its
-// __setstate__ prints a marker — and a print handler that counts the marker. A real attacker's
-// file would open files or sockets there; the marker proves that the file's code ran at all.
+// __setstate__ prints a marker and writes a file — and a print handler that counts the marker.
 
 #include <torch/csrc/jit/runtime/print_handler.h>
 #include <torch/script.h>
@@ -26,18 +25,20 @@ inline void watchMaliciousCode()
     });
 }
 
-/// Writes a valid TorchScript archive whose loading runs __setstate__ (the marker).
-inline void writeMaliciousTorchScript(const std::string& path)
+/// Writes a valid TorchScript archive whose loading runs __setstate__: it prints the marker and,
+/// when `dropFile` is given, writes that file (TorchScript's torch.save), as an attack would.
+inline void writeMaliciousTorchScript(const std::string& path, const std::string& dropFile = {})
 {
     torch::jit::Module m("__torch__.Payload");
     m.register_buffer("x", torch::ones({1}));
+    const std::string write = dropFile.empty() ? "" : "    torch.save(state[0], \"" + dropFile + "\")\n";
     m.define(R"(
 def __getstate__(self):
     return (self.x, )
 
 def __setstate__(self, state: Tuple[Tensor]):
     print("KS-MALICIOUS-CODE-RAN")
-    self.x = state[0]
+)" + write + R"(    self.x = state[0]
 )");
     m.save(path);
 }

@@ -302,16 +302,21 @@ void TestCnnModel::weightsFilesRunNoCode()
     // shows that torch::jit::load does run it; CnnModel::load refuses it and nothing runs.
     untrusted::watchMaliciousCode();
     const std::string path = tmpDir() + "/payload.net";
-    untrusted::writeMaliciousTorchScript(path);
+    const std::string dropped = tmpDir() + "/written-by-the-weights";
+    std::filesystem::remove(dropped);
+    untrusted::writeMaliciousTorchScript(path, dropped);
     untrusted::maliciousRuns() = 0;
     torch::jit::load(path);
     QCOMPARE(untrusted::maliciousRuns().load(), 1); // the file is a working payload
+    QVERIFY(std::filesystem::exists(dropped));     // that writes a file when loaded
+    std::filesystem::remove(dropped);
     untrusted::maliciousRuns() = 0;
     CnnModel model(Backbone::SqueezeNet, 3);
     const std::string before = model.weightsChecksum();
     const std::string e = errorText([&] { model.load(path); });
     QVERIFY2(e.find("zip") != std::string::npos && e.find("run code") != std::string::npos, e.c_str());
     QCOMPARE(untrusted::maliciousRuns().load(), 0);
+    QVERIFY(!std::filesystem::exists(dropped));
     QCOMPARE(model.weightsChecksum(), before);
     // The only way in is the explicitly trusted import (which runs it, as it says).
     errorText([&] { model.importTorchScriptTrusted(path); });

@@ -120,10 +120,13 @@ private Q_SLOTS:
     {
         // The payload works: torch::jit::load runs its code.
         const std::string payload = tmpDir("payload") + "/na.net";
-        untrusted::writeMaliciousTorchScript(payload);
+        const std::string dropped = tmpDir("payload_drop") + "/written-by-the-bundle";
+        untrusted::writeMaliciousTorchScript(payload, dropped);
         untrusted::maliciousRuns() = 0;
         torch::jit::load(payload);
         QCOMPARE(untrusted::maliciousRuns().load(), 1);
+        QVERIFY(fs::exists(dropped)); // loading it writes a file
+        fs::remove(dropped);
         untrusted::maliciousRuns() = 0;
 
         // (1) An old-style bundle (format 1, no manifest checksum) with a TorchScript network next
@@ -174,6 +177,7 @@ private Q_SLOTS:
             REFUSED(dir, "run code");
         }
         QCOMPARE(untrusted::maliciousRuns().load(), 0); // nothing of the payload ran
+        QVERIFY(!fs::exists(dropped));                   // and it wrote nothing
     }
 
     void torchScriptImportOnlyWhenTrusted()
