@@ -77,11 +77,14 @@ ImageLimits& limitsStorage()
     return limits;
 }
 
-const char* kHowToRaise = "If the image is genuine, raise the limit with --max-decoded-mb N (kidneyscope-cli) or the "
-                          "environment variable KS_MAX_DECODED_MB=N (per file, in MiB) and KS_MAX_FRAME_MPIXELS=N "
-                          "(per frame); otherwise the file is damaged or made to exhaust memory";
-
 } // namespace
+
+std::string ImageLimits::howToRaise()
+{
+    return "If the image is genuine, raise the limit: environment variable KS_MAX_DECODED_MB=N (MiB per file) "
+           "and KS_MAX_FRAME_MPIXELS=N (Mpixel per frame), or --max-decoded-mb N for kidneyscope-cli info and "
+           "bench-io; otherwise the file is damaged or made to exhaust memory";
+}
 
 ImageLimits ImageLimits::current()
 {
@@ -120,19 +123,19 @@ void ImageLimits::check(const std::string& what, std::uint64_t width, std::uint6
     if (pixels > maxFramePixels)
         throw Error(what + " declares frames of " + size + " pixels (" + mpix(pixels)
                         + "), more than KidneyScope decodes per frame (" + mpix(maxFramePixels) + ")",
-                    kHowToRaise, Error::Kind::Unsupported);
+                    howToRaise(), Error::Kind::Unsupported);
     const std::uint64_t bits = mul(pixels, bitsPerPixel);
     const std::uint64_t frameBytes = bits == kMax ? kMax : (bits + 7) / 8;
     if (frameBytes > maxFrameBytes)
         throw Error(what + " declares frames of " + size + " pixels at " + std::to_string(bitsPerPixel)
                         + " bits each (" + mib(frameBytes) + " per frame), more than KidneyScope decodes per frame ("
                         + mib(maxFrameBytes) + ")",
-                    kHowToRaise, Error::Kind::Unsupported);
+                    howToRaise(), Error::Kind::Unsupported);
     const std::uint64_t total = mul(frameBytes, frames);
     if (total > maxFileBytes)
         throw Error(what + " declares " + std::to_string(frames) + " frames of " + size + " pixels ("
                         + mib(total) + " decoded), more than KidneyScope decodes per file (" + mib(maxFileBytes) + ")",
-                    kHowToRaise, Error::Kind::Unsupported);
+                    howToRaise(), Error::Kind::Unsupported);
 }
 
 } // namespace ks

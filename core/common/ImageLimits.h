@@ -14,7 +14,7 @@
 /// Overrides, in this order (later wins):
 ///  - environment KS_MAX_DECODED_MB=N (per file and per frame, MiB; frames may then also hold
 ///    up to N Mpixel), KS_MAX_FRAME_MPIXELS=N (per frame, Mpixel), read at the first use;
-///  - ImageLimits::setCurrent() (the CLI's --max-decoded-mb N).
+///  - ImageLimits::setCurrent() (--max-decoded-mb N of `kidneyscope-cli info` and `bench-io`).
 
 #include <cstdint>
 #include <string>
@@ -37,6 +37,9 @@ struct ImageLimits
     /// These limits with the per-file and per-frame byte bounds set to `mb` MiB and the per-frame
     /// pixel bound raised to `mb` Mpixel when that is more. \throws ks::Error unless 1 <= mb <= 1048576.
     ImageLimits withMaxDecodedMb(double mb) const;
+
+    /// The hint of every "too large" message: how to raise the limits.
+    static std::string howToRaise();
 
     /// Checks an image of `frames` frames of `width` × `height` pixels with `bitsPerPixel` bits
     /// per decoded pixel (all samples). `what` names the file in the message.

@@ -40,7 +40,7 @@ void rethrowAsError(const std::string& name)
         throw;
     } catch (const std::bad_alloc&) {
         throw Error("Not enough memory to read " + name,
-                    "Close other programs, or lower the decoded-size limit (--max-decoded-mb, KS_MAX_DECODED_MB) "
+                    "Close other programs, or lower the decoded-size limit (KS_MAX_DECODED_MB, --max-decoded-mb) "
                     "so that such files are refused up front",
                     Error::Kind::Io);
     } catch (...) {

@@ -112,8 +112,7 @@ void checkInflatedSize(const std::string& path, const std::string& name, std::ui
             inflateEnd(&z);
             throw Error(name + " is a deflated DICOM file that expands to more than " + std::to_string(maxBytes >> 20)
                             + " MiB, more than KidneyScope reads per file",
-                        "If the file is genuine, raise the limit with --max-decoded-mb N or KS_MAX_DECODED_MB=N; "
-                        "otherwise the file is damaged or made to exhaust memory",
+                        ImageLimits::howToRaise(),
                         Error::Kind::Unsupported);
         }
     }

@@ -86,7 +86,7 @@ void checkRasterHeader(const std::string& path, const detail::RasterHeader& head
             throw Error(fileName(path) + " has " + std::to_string(header.pages.size())
                             + " pages that together decode to more than KidneyScope decodes per file ("
                             + std::to_string(limits.maxFileBytes >> 20) + " MiB)",
-                        "If the image is genuine, raise the limit with --max-decoded-mb N or KS_MAX_DECODED_MB=N",
+                        ImageLimits::howToRaise(),
                         Error::Kind::Unsupported);
     }
 }
