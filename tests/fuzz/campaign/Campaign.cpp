@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -40,7 +41,7 @@ const char* kindName(Kind k)
 struct Options
 {
     std::string cli, shared, work, findings;
-    int dicom = 1500, coco = 250, manifest = 250, execEvery = 20, jobs = 2;
+    int dicom = 1500, coco = 250, manifest = 250, execEvery = 25, jobs = 2;
     uint64_t seed = 11;
     double timeout = 10;
     long maxRssMb = 2048;
@@ -307,6 +308,8 @@ int main(int argc, char** argv)
         return m;
     };
 
+    // One line per mutant: number, kind, exec|fork, seed, mutation, outcome, exit, signal, RSS MB, s, message.
+    std::ofstream log(work / "mutants.tsv");
     std::map<std::string, Tally> tallies;
     std::map<std::string, std::map<std::string, int>> messages;   // per kind: refusal text (start) -> count
     std::map<int, int> exitCodes;
@@ -322,6 +325,9 @@ int main(int argc, char** argv)
         const fs::path slot = work / ("slot" + std::to_string(slotIndex));
         const std::string out = readFile(slot / "stdout.txt"), err = readFile(slot / "stderr.txt");
         const Verdict v = judge(r, out, err, m.seed->kind == Kind::Dicom, maxRssKb);
+        log << m.index << '\t' << kindName(m.seed->kind) << '\t' << (m.exec ? "exec" : "fork") << '\t' << m.seed->source
+            << '\t' << m.what.substr(0, 200) << '\t' << outcomeName(v.outcome) << '\t' << r.exitCode << '\t' << r.signal
+            << '\t' << r.maxRssKb / 1024 << '\t' << r.seconds << '\t' << v.detail.substr(0, 200) << '\n';
         Tally& t = tallies[kindName(m.seed->kind)];
         ++t.n;
         ++t.outcomes[v.outcome];
@@ -343,6 +349,9 @@ int main(int argc, char** argv)
                 text = text.substr(colon + 2);
             for (size_t at = text.find(work.string()); at != std::string::npos; at = text.find(work.string(), at))
                 text.replace(at, work.string().size(), "WORK");
+            for (size_t at = text.find("WORK/slot"); at != std::string::npos; at = text.find("WORK/slot", at + 1))
+                if (at + 9 < text.size() && std::isdigit(static_cast<unsigned char>(text[at + 9])))
+                    text[at + 9] = 'N';
             ++messages[kindName(m.seed->kind)][text.substr(0, 90)];
         }
         if (m.seed->kind == Kind::Coco && r.exitCode == 0 && r.signal == 0
@@ -393,13 +402,14 @@ int main(int argc, char** argv)
     std::printf("fuzz_campaign: %ld mutants (seed %llu, %d jobs, %ld through the real kidneyscope-cli, the rest "
                 "through runCli in a forked child), limits %.0f s and %ld MB RSS, %.0f s wall\n",
                 last - first, static_cast<unsigned long long>(o.seed), o.jobs, execRuns, o.timeout, o.maxRssMb, wall);
-    std::printf("  %-9s %5s %8s %7s %5s %4s %6s %7s %6s %9s %7s\n", "kind", "n", "accepted", "refused", "crash", "hang",
-                "memory", "unclear", "exit0!", "maxRSS MB", "max s");
+    std::printf("  %-9s %5s %8s %7s %5s %4s %6s %7s %6s %6s %9s %7s %6s\n", "kind", "n", "accepted", "refused", "crash",
+                "hang", "memory", "unclear", "exit0!", "runner", "maxRSS MB", "max s", "mean s");
     for (auto& [name, t] : tallies)
-        std::printf("  %-9s %5d %8d %7d %5d %4d %6d %7d %6d %9ld %7.2f\n", name.c_str(), t.n,
+        std::printf("  %-9s %5d %8d %7d %5d %4d %6d %7d %6d %6d %9ld %7.2f %6.3f\n", name.c_str(), t.n,
                     t.outcomes[Outcome::Accepted], t.outcomes[Outcome::Refused], t.outcomes[Outcome::Crash],
                     t.outcomes[Outcome::Hang], t.outcomes[Outcome::Memory], t.outcomes[Outcome::UnclearMessage],
-                    t.outcomes[Outcome::SilentFailure], t.maxRssKb / 1024, t.maxSeconds);
+                    t.outcomes[Outcome::SilentFailure], t.outcomes[Outcome::RunnerError], t.maxRssKb / 1024,
+                    t.maxSeconds, t.n ? t.totalSeconds / t.n : 0.0);
     std::printf("  exit codes:");
     for (const auto& [code, n] : exitCodes)
         code == -9999 ? std::printf(" timeout: %d", n)

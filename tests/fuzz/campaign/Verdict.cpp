@@ -15,6 +15,7 @@ const char* outcomeName(Outcome o)
     case Outcome::Memory: return "MEMORY";
     case Outcome::UnclearMessage: return "UNCLEAR MESSAGE";
     case Outcome::SilentFailure: return "EXIT 0 ON UNREADABLE INPUT";
+    case Outcome::RunnerError: return "RUNNER ERROR";
     }
     return "?";
 }
@@ -72,6 +73,8 @@ Verdict judge(const ChildResult& r, const std::string& out, const std::string& e
     static const char* const raw[] = {"terminate called", "what():", "unexpected error", "std::", "[json.exception",
                                       "OpenCV(", "cv::Exception", "basic_string", "vector::", "Assertion failed",
                                       "Segmentation fault", "Aborted"};
+    if ((r.exitCode == 120 || r.exitCode == 121) && (err.empty() || err.rfind("exec ", 0) == 0))
+        return {Outcome::RunnerError, "the child could not start: " + lastMessage(err)};
     if (r.exitCode != 0) {
         for (const char* a : allocation)
             if (const size_t at = err.find(a); at != std::string::npos)
@@ -90,6 +93,11 @@ Verdict judge(const ChildResult& r, const std::string& out, const std::string& e
     }
     if (singleFileInfo) {
         if (const size_t at = out.find("decode: FAILED"); at != std::string::npos)
+            return {Outcome::SilentFailure, lineWith(out, at)};
+        // An image object whose pixels were not even tried ("no image (image)"), e.g. Rows = 0 or
+        // the Pixel Data element lost: as unreadable as a failed decode. (An SR or a waveform saying
+        // "no image (structured report)" is a correct answer.)
+        if (const size_t at = out.find("decode: no image (image)"); at != std::string::npos)
             return {Outcome::SilentFailure, lineWith(out, at)};
         if (out.find(" 0 instance(s)") != std::string::npos)
             return {Outcome::SilentFailure, lineWith(out, 0)};

@@ -19,6 +19,7 @@ enum class Outcome {
     Memory,            ///< peak RSS over the limit, or an allocation refused by the address-space cap
     UnclearMessage,    ///< non-zero exit with an empty or raw message
     SilentFailure,     ///< exit 0 although the input could not be read ("decode: FAILED", nothing found)
+    RunnerError,       ///< the child could not be started (exec failed, no output files): nothing was tested
 };
 
 const char* outcomeName(Outcome o);
