@@ -111,6 +111,16 @@ std::map<std::string, std::string> verifiedFiles(const BundleFiles& files, const
     return out;
 }
 
+/// A manifest number within [lo, hi] (no silent casts of out-of-range values).
+double bounded(const json& v, double lo, double hi, const std::string& what)
+{
+    if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi))
+        throw Error("The model manifest's " + what + " is " + v.dump() + ", outside " + json(lo).dump() + "–"
+                        + json(hi).dump(),
+                    "The bundle is damaged; retrain", Error::Kind::Corrupt);
+    return v.get<double>();
+}
+
 /// The verified bytes of a file the manifest refers to (moved out: each is parsed once).
 std::string take(std::map<std::string, std::string>& verified, const json& set, const char* key)
 {
@@ -220,13 +230,13 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
         std::map<std::string, std::string> verified = verifiedFiles(bundleFiles, m);
         CandidateConfig cc;
         const json& c = m.at("candidates");
-        cc.targetCount = c.at("target_count");
-        cc.strideFraction = c.at("stride_fraction");
-        cc.scaleRatio = c.at("scale_ratio");
+        cc.targetCount = static_cast<int>(bounded(c.at("target_count"), 0, 100000, "candidates.target_count"));
+        cc.strideFraction = bounded(c.at("stride_fraction"), 1e-3, 10, "candidates.stride_fraction");
+        cc.scaleRatio = bounded(c.at("scale_ratio"), 1.001, 10, "candidates.scale_ratio");
         LoadedBundle out{Detector(SizeModel::fromJson(m.at("sizes").dump()), cc), m.dump(2)};
         HybridConfig hybrid;
-        if (m.contains("hybrid"))
-            hybrid.cnnTop = m.at("hybrid").value("cnn_top", hybrid.cnnTop);
+        if (m.contains("hybrid") && m.at("hybrid").contains("cnn_top"))
+            hybrid.cnnTop = static_cast<int>(bounded(m.at("hybrid").at("cnn_top"), 0, 100000, "hybrid.cnn_top"));
         out.detector.setHybridConfig(hybrid);
         for (const auto& [name, s] : m.at("feature_sets").items()) {
             FeatureSet fs;

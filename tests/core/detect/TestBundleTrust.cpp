@@ -222,6 +222,17 @@ private Q_SLOTS:
             QVERIFY2(e.message().find("does not match its checksum in manifest.sha256") != std::string::npos,
                      e.fullText().c_str());
         }
+        {   // a re-signed manifest with numbers out of range: refused, not cast
+            const std::string dir = copy("numbers");
+            json m = manifestOf(dir);
+            m["candidates"]["target_count"] = 1e20;
+            writeSigned(dir, m);
+            REFUSED(dir, "target_count is 1e+20");
+            m = manifestOf(m_good);
+            m["candidates"]["scale_ratio"] = 0;
+            writeSigned(dir, m);
+            REFUSED(dir, "scale_ratio");
+        }
         {   // the checksum file emptied
             const std::string dir = copy("empty_sha");
             std::ofstream(dir + "/manifest.sha256", std::ios::trunc) << "";
