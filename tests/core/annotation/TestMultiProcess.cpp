@@ -84,8 +84,9 @@ Annotation roi(long long imageId, double x)
     return a;
 }
 
-/// A COCO file over `images` with one box per image by `author`, offset by `dx`.
-void writeCoco(const fs::path& json, const std::vector<fs::path>& images, const std::string& author, double dx)
+/// A COCO file over `images` with `perImage` boxes per image by `author`, offset by `dx`.
+void writeCoco(const fs::path& json, const std::vector<fs::path>& images, const std::string& author, double dx,
+               int perImage = 1)
 {
     CocoDataset ds;
     ds.categories = {"kidney"};
@@ -96,13 +97,15 @@ void writeCoco(const fs::path& json, const std::vector<fs::path>& images, const 
         im.width = 100;
         im.height = 80;
         ds.images.push_back(im);
-        CocoAnnotation a;
-        a.id = long(i + 1);
-        a.imageId = im.id;
-        a.category = "kidney";
-        a.box = Box{dx + double(i), 4, 20, 10};
-        a.author = author;
-        ds.annotations.push_back(a);
+        for (int k = 0; k < perImage; ++k) {
+            CocoAnnotation a;
+            a.id = long(ds.annotations.size() + 1);
+            a.imageId = im.id;
+            a.category = "kidney";
+            a.box = Box{dx + double(i) + 2.0 * k, 4, 20, 10};
+            a.author = author;
+            ds.annotations.push_back(a);
+        }
     }
     ds.save(json.string());
 }
@@ -163,9 +166,11 @@ private Q_SLOTS:
         }
         writeCoco(dir / "alice.json", images, "alice", 0);
         writeCoco(dir / "bob.json", images, "bob", 50);
+        writeCoco(dir / "carol.json", images, "carol", 100, 50);   // 300 ROIs: a long duplicate check
         const std::string alice = (dir / "alice.json").string(), bob = (dir / "bob.json").string();
+        const std::string carol = (dir / "carol.json").string();
 
-        const int kRounds = 6;
+        const int kRounds = 5;
         for (int round = 0; round < kRounds; ++round) {
             // Two different files into a folder that does not exist yet: both complete.
             const std::string p = (dir / ("two-files-" + std::to_string(round))).string();
@@ -187,11 +192,20 @@ private Q_SLOTS:
             QVERIFY(::write(c.in, "go\n", 3) == 3 && ::write(d.in, "go\n", 3) == 3);
             const std::string rc = finish(c), rd = finish(d);
             QVERIFY2(rc.rfind("0: ", 0) == 0 && rd.rfind("0: ", 0) == 0, (rc + rd).c_str());
-            const ProjectStore store(q, false);
-            QCOMPARE(store.annotations().size(), size_t(6));
+            QCOMPARE(ProjectStore(q, false).annotations().size(), size_t(6));
             QVERIFY2((rc == "0: added 6 duplicates 0\n" && rd == "0: added 0 duplicates 6\n") ||
                          (rd == "0: added 6 duplicates 0\n" && rc == "0: added 0 duplicates 6\n"),
                      (rc + rd).c_str());
+
+            // A bigger file twice at once into that existing project (its images are
+            // registered, so both go straight to the duplicate check): still stored once.
+            Child e = spawn({"import", q, carol}), f = spawn({"import", q, carol});
+            QVERIFY(::write(e.in, "go\n", 3) == 3 && ::write(f.in, "go\n", 3) == 3);
+            const std::string re = finish(e), rf = finish(f);
+            QVERIFY2((re == "0: added 300 duplicates 0\n" && rf == "0: added 0 duplicates 300\n") ||
+                         (rf == "0: added 300 duplicates 0\n" && re == "0: added 0 duplicates 300\n"),
+                     (re + rf).c_str());
+            QCOMPARE(ProjectStore(q, false).annotations().size(), size_t(306));
         }
     }
 };
