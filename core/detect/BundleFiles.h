@@ -5,6 +5,7 @@
 /// be a regular file no larger than its cap; files are read through a bounded reader that never
 /// blocks on FIFOs and never reads more than the size stat gave (capped).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -18,6 +19,8 @@ public:
     static constexpr std::uint64_t kMaxDataBytes = 64ull << 20;     ///< .gbm, .json
     static constexpr std::uint64_t kMaxManifestBytes = 16ull << 20; ///< manifest.json
     static constexpr std::uint64_t kMaxChecksumBytes = 1024;        ///< manifest.sha256
+    static constexpr std::uint64_t kMaxTotalBytes = 3ull << 30;     ///< all listed files together
+    static constexpr std::size_t kMaxFiles = 64;                    ///< files a manifest may list
 
     /// \throws ks::Error (Io) when `dir` is not a folder.
     explicit BundleFiles(const std::string& dir);

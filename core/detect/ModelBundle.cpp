@@ -86,7 +86,11 @@ std::map<std::string, std::string> verifiedFiles(const BundleFiles& files, const
     if (!m.contains("files") || !m["files"].is_object() || m["files"].empty())
         tampered("manifest lists no files with their checksums");
     const json& list = m["files"];
+    if (list.size() > BundleFiles::kMaxFiles)
+        tampered("manifest lists " + std::to_string(list.size()) + " files, more than the "
+                 + std::to_string(BundleFiles::kMaxFiles) + " a bundle may hold");
     std::map<std::string, std::uint64_t> sizes;
+    std::uint64_t total = 0;
     for (const auto& [name, entry] : list.items()) {
         if (!entry.is_object() || !entry.contains("sha256") || !entry.contains("bytes") || !entry["sha256"].is_string()
             || !entry["bytes"].is_number_unsigned() || !isHex64(entry["sha256"].get<std::string>()))
@@ -99,6 +103,10 @@ std::map<std::string, std::string> verifiedFiles(const BundleFiles& files, const
         if (files.check(name, cap) != bytes)
             tampered("file '" + name + "' has another size than manifest.json says");
         sizes[name] = bytes;
+        total += bytes;
+        if (total > BundleFiles::kMaxTotalBytes)
+            tampered("files add up to more than the " + std::to_string(BundleFiles::kMaxTotalBytes)
+                     + " bytes a bundle may hold");
     }
     std::map<std::string, std::string> out;
     for (const auto& [name, bytes] : sizes) {
@@ -220,7 +228,7 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
     try {
         if (!m.is_object() || m.value("format", std::string()) != "kidneyscope-detector")
             throw Error("'" + dirName + "' is not a KidneyScope detector bundle", "Give a folder written by 'kidneyscope-cli train'");
-        const int version = m.at("format_version").get<int>();
+        const int version = static_cast<int>(bounded(m.at("format_version"), 1, 1000, "format_version"));
         if (version != kFormatVersion)
             throw Error("The model bundle has format version " + std::to_string(version) + " (written by KidneyScope "
                             + m.value("app_version", std::string("?")) + "); this KidneyScope reads version "

@@ -248,6 +248,27 @@ private Q_SLOTS:
             writeSigned(dir, m);
             REFUSED(dir, "lists no files");
         }
+        {   // more files than a bundle holds
+            const std::string dir = copy("many");
+            json m = manifestOf(dir);
+            for (int i = 0; i < 70; ++i)
+                m["files"]["extra" + std::to_string(i) + ".gbm"] = m["files"]["haar.gbm"];
+            writeSigned(dir, m);
+            REFUSED(dir, "more than the 64");
+        }
+        {   // four 1 GiB (sparse) networks: each under its cap, together over the bundle's, from stat alone
+            const std::string dir = copy("total");
+            json m = manifestOf(dir);
+            for (int i = 0; i < 4; ++i) {
+                const std::string name = "big" + std::to_string(i) + ".kst";
+                QCOMPARE(::truncate((dir + "/" + name).c_str(), 0), -1); // does not exist yet
+                std::ofstream(dir + "/" + name).close();
+                QCOMPARE(::truncate((dir + "/" + name).c_str(), 1ll << 30), 0);
+                m["files"][name] = {{"sha256", std::string(64, '0')}, {"bytes", 1ull << 30}};
+            }
+            writeSigned(dir, m);
+            REFUSED(dir, "add up to more than");
+        }
         {   // an entry without its size
             const std::string dir = copy("no_size");
             json m = manifestOf(dir);
