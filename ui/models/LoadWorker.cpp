@@ -1,5 +1,6 @@
 #include "models/LoadWorker.h"
 
+#include "annotation/ProjectFiles.h"
 #include "common/Error.h"
 
 #if KS_HAVE_KS_DICOM
@@ -54,6 +55,8 @@ LoadFunctions LoadFunctions::defaults()
     LoadFunctions f;
     f.scan = [](const std::string& path, ks::Progress& progress) -> ks::dicom::StudyTree {
 #if KS_HAVE_KS_DICOM
+        // Never a project database: reading it would drop the open store's SQLite locks.
+        ks::annotation::ProjectFiles::refuseDatabaseFile(path, "The file");
         return ks::dicom::StudyScanner::scan(path, progress);
 #else
         (void)path; (void)progress;
@@ -63,6 +66,7 @@ LoadFunctions LoadFunctions::defaults()
     };
     f.load = [](const std::string& path, ks::Progress& progress) -> ks::Image {
 #if KS_HAVE_KS_DICOM
+        ks::annotation::ProjectFiles::refuseDatabaseFile(path, "The file");
         return ks::dicom::ImageLoader::load(path, progress);
 #else
         (void)path; (void)progress;

@@ -7,6 +7,7 @@
 #include "annotation/ProjectStore.h"
 #include "annotation/Sha256.h"
 #include "common/Error.h"
+#include "dicom/StudyScanner.h"
 
 #include "AnnotationTestUtil.h"
 
@@ -154,6 +155,29 @@ private Q_SLOTS:
         gui.add(roi(imageId, 3));
         QCOMPARE(run({"count", project}), std::string("0: count 3\n"));
         QCOMPARE(gui.integrityCheck(), std::string("ok"));
+    }
+
+    void scanningTheStudyFolderKeepsTheWriteAheadLog()
+    {
+        // The demo study folder holds its project: opening the study in the GUI scans the folder
+        // while the project is open. The scanner used to read project.sqlite as a possible DICOM.
+        const fs::path dir = scratch("mp-scan");
+        writeBytes(dir / "scan.dcm", "not a dicom");
+        const std::string project = (dir / "project").string();
+        const fs::path db = dir / "project" / "project.sqlite";
+        ProjectStore gui(project);
+        ImageRecord im;
+        im.path = (dir / "scan.dcm").string();
+        const long long imageId = gui.addImage(im);
+        gui.add(roi(imageId, 1));
+        { const ProjectStore daily(project, false); }   // makes backups/ too
+        gui.add(roi(imageId, 2));
+        const dicom::StudyTree tree = dicom::StudyScanner::scan(dir.string());
+        QVERIFY(tree.skippedFiles >= 3);   // scan.dcm, project.sqlite(-wal/-shm), the backup
+        QCOMPARE(run({"count", project}), std::string("0: count 2\n"));
+        QVERIFY2(fs::exists(db.string() + "-wal"), "the other process deleted the open store's -wal");
+        gui.add(roi(imageId, 3));
+        QCOMPARE(run({"count", project}), std::string("0: count 3\n"));
     }
 
     void simultaneousImportsIntoANewFolder()
