@@ -250,12 +250,11 @@ void decodePixels(DcmDataset& ds, const std::string& path, Image& image, Progres
     }
     checkDecodable(ds, path);
 
-    checkPixelData(ds, fileName(path)); // limits and completeness, before anything is decompressed
+    // Limits and completeness, before anything is decompressed.
+    const PixelGeometry geometry = checkPixelData(ds, fileName(path));
     progress.step(0.05, "Decompressing");
-    check(ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr),
-          "Cannot decompress the pixel data of " + fileName(path) + " ("
-              + DcmXfer(ds.getOriginalXfer()).getXferName() + ")",
-          "The compressed data is damaged");
+    if (const OFCondition cond = ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr); cond.bad())
+        throw decompressionError(geometry, fileName(path), DcmXfer(ds.getOriginalXfer()).getXferName(), cond);
     progress.step(0.4, "Decoding");
     if (ds.tagExists(DCM_SegmentedRedPaletteColorLookupTableData)) {
         decodeSegmentedPaletteImage(ds, path, image, progress);

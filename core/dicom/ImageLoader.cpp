@@ -210,9 +210,9 @@ std::vector<cv::Mat> storedValues(const std::string& path)
         throw Error(fileName(path) + " has more than one sample per pixel", "Give a monochrome or palette image");
     if (!ds.tagExistsWithValue(DCM_PixelData))
         throw Error(fileName(path) + " holds no pixel data", "Give a DICOM image file");
-    detail::checkPixelData(ds, fileName(path));
-    detail::check(ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr),
-                  "Cannot decompress " + fileName(path), "", Error::Kind::Unsupported);
+    const detail::PixelGeometry geometry = detail::checkPixelData(ds, fileName(path));
+    if (const OFCondition cond = ds.chooseRepresentation(EXS_LittleEndianExplicit, nullptr); cond.bad())
+        throw detail::decompressionError(geometry, fileName(path), DcmXfer(ds.getOriginalXfer()).getXferName(), cond);
     return detail::storedSingleSampleFrames(ds);
 }
 

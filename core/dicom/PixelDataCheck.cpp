@@ -167,7 +167,7 @@ bool jpegFrameSize(const std::vector<Uint8>& f, long& width, long& height)
     return false;
 }
 
-void checkEncapsulated(DcmDataset& ds, const PixelGeometry& g, const std::string& name)
+void checkEncapsulated(DcmDataset& ds, PixelGeometry& g, const std::string& name)
 {
     DcmElement* element = nullptr;
     auto* pixelData = ds.findAndGetElement(DCM_PixelData, element).good() ? dynamic_cast<DcmPixelData*>(element) : nullptr;
@@ -194,11 +194,25 @@ void checkEncapsulated(DcmDataset& ds, const PixelGeometry& g, const std::string
     // JPEG family: the first fragment of the first frame starts with the frame header.
     long width = 0, height = 0;
     const std::vector<Uint8> first(frags.front().data, frags.front().data + std::min<size_t>(frags.front().size, 65536));
-    if (jpegFrameSize(first, width, height) && height > 0 && (width != g.columns || height != g.rows))
+    if (!jpegFrameSize(first, width, height))
+        return; // not a JPEG stream we can read ahead: the codec checks it
+    if (height > 0 && (width != g.columns || height != g.rows))
         throw Error(name + ": the compressed image is " + std::to_string(width) + " × " + std::to_string(height)
                         + " pixels, but the header declares " + std::to_string(g.columns) + " × "
                         + std::to_string(g.rows),
                     "The file is damaged; copy it again from the source");
+    // A JPEG stream cut short lacks its end-of-image marker: noted, so that a decompression failure
+    // can say "truncated" (a file without the marker that still decodes is not refused for it).
+    if (g.frames != 1 && frags.size() != size_t(g.frames))
+        return; // fragments not attributable to frames without the offset table
+    for (size_t k = 0; k < size_t(g.frames) && g.truncatedFrame == 0; ++k) {
+        const Fragment& last = g.frames == 1 ? frags.back() : frags[k];
+        size_t end = last.size;
+        while (end > 0 && (last.data[end - 1] == 0x00 || last.data[end - 1] == 0xFF)) // padding
+            --end;
+        if (end < 2 || last.data[end - 2] != 0xFF || last.data[end - 1] != 0xD9)
+            g.truncatedFrame = long(k) + 1;
+    }
 }
 
 } // namespace
@@ -221,6 +235,17 @@ unsigned long long rleDecodedLength(const Uint8* data, size_t size, unsigned lon
         }
     }
     return std::min(out, cap);
+}
+
+Error decompressionError(const PixelGeometry& g, const std::string& name, const std::string& transferSyntax,
+                         const OFCondition& cond)
+{
+    if (g.truncatedFrame > 0)
+        return Error(name + ": the pixel data is truncated: the compressed data of frame " + std::to_string(g.truncatedFrame)
+                         + " of " + std::to_string(g.frames) + " ends before its end-of-image marker",
+                     kIncomplete);
+    return Error("Cannot decompress the pixel data of " + name + " (" + transferSyntax + "): " + cond.text(),
+                 "The compressed data is damaged");
 }
 
 PixelGeometry checkPixelData(DcmDataset& ds, const std::string& name, const ImageLimits& limits)

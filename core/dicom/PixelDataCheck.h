@@ -6,6 +6,7 @@
 /// segments that expand to a whole frame, one fragment per frame, JPEG frame size = Rows × Columns).
 /// Pixel data that is too short is an error, never padded.
 
+#include "common/Error.h"
 #include "common/ImageLimits.h"
 
 #include <dcmtk/config/osconfig.h>
@@ -23,6 +24,9 @@ struct PixelGeometry
     long samplesPerPixel = 1;
     long bitsAllocated = 0;
     long frames = 1;
+    /// JPEG family: the first frame (1-based) whose compressed data ends without an end-of-image
+    /// marker, else 0. Reported when decompression fails (see decompressionError()).
+    long truncatedFrame = 0;
 };
 
 /// \param name the file name, for messages
@@ -30,6 +34,11 @@ struct PixelGeometry
 ///         to raise it), truncated data ("the pixel data is truncated: N bytes of M")
 PixelGeometry checkPixelData(DcmDataset& dataset, const std::string& name,
                              const ImageLimits& limits = ImageLimits::current());
+
+/// The error for a failed decompression: "truncated" naming the frame when the geometry saw a
+/// JPEG stream cut short, else "cannot decompress" with DCMTK's condition text.
+Error decompressionError(const PixelGeometry& geometry, const std::string& name, const std::string& transferSyntax,
+                         const OFCondition& cond);
 
 /// Bytes that PackBits-encoded `data` expands to, counting at most `cap` (no output is written).
 unsigned long long rleDecodedLength(const Uint8* data, size_t size, unsigned long long cap);

@@ -341,6 +341,23 @@ private Q_SLOTS:
         test::writeBytes(dir + "/rows.dcm", jpeg);
         const Error j = expectError([&] { ImageLoader::load(dir + "/rows.dcm"); });
         QVERIFY2(contains(j.message(), "1024 × 768") && contains(j.message(), "1024 × 800"), j.message().c_str());
+        // The same file with its JPEG stream cut in half (the codec fills in the rest and only warns).
+        auto cut = test::readBytes(shared("us/JPGLosslessP14SV1_1s_1f_8b.dcm"));
+        const std::string text(cut.begin(), cut.end());
+        const size_t item = text.rfind(std::string("\xFE\xFF\x00\xE0", 4));
+        QVERIFY(item != std::string::npos);
+        const uint32_t length = uint32_t(cut[item + 4]) | uint32_t(cut[item + 5]) << 8 | uint32_t(cut[item + 6]) << 16
+                                | uint32_t(cut[item + 7]) << 24;
+        QVERIFY(item + 8 + length <= cut.size());
+        const uint32_t half = (length / 2) & ~1u;
+        cut.resize(item + 8 + half);
+        for (int k = 0; k < 4; ++k)
+            cut[item + 4 + size_t(k)] = uint8_t(half >> (8 * k));
+        for (uint8_t b : std::initializer_list<uint8_t>{0xFE, 0xFF, 0xDD, 0xE0, 0, 0, 0, 0})
+            cut.push_back(b);
+        test::writeBytes(dir + "/cut.dcm", cut);
+        const Error c = expectError([&] { ImageLoader::load(dir + "/cut.dcm"); });
+        QVERIFY2(contains(c.message(), "truncated") && contains(c.message(), "end-of-image"), c.message().c_str());
     }
 
     void latin1TextBecomesUtf8()
