@@ -81,7 +81,9 @@ HeaderStatus readHeaderUnguarded(const std::string& path, HeaderRecord& record, 
     const bool pixelModule = in.rows > 0 && in.columns > 0;
     const ObjectKind kind = classifySopClass(sopClass, pixelModule);
     in.objectKind = kind.kind;
-    in.hasImage = pixelModule && kind.kind == "image";
+    // An image object without a usable pixel module (Rows/Columns 0 or absent, or a data set DCMTK
+    // stopped reading early) still counts as an image: opening it says what is wrong with it.
+    in.hasImage = kind.kind == "image";
     in.instanceNumber = int(getInt(ds, DCM_InstanceNumber).value_or(0));
     in.frames = pixelModule ? int(std::max(1L, getInt(ds, DCM_NumberOfFrames).value_or(1))) : 0;
     in.photometric = getString(ds, DCM_PhotometricInterpretation);

@@ -98,6 +98,13 @@ private Q_SLOTS:
         QCOMPARE(r.rc, 1);
         QVERIFY2(r.out.find("decode: FAILED") != std::string::npos, r.out.c_str());
         QVERIFY2(r.err.find("truncated") != std::string::npos, r.err.c_str());
+        // An image object whose Rows are 0 (a fuzzed mutant): listed as an image, fails to decode, exit 1.
+        auto zeroRows = test::imageHeader(0, 8);
+        zeroRows.push_back(test::nativePixels(std::vector<uint8_t>(64, 1)));
+        test::writeBytes(dir + "/rows0.dcm", test::part10(test::kExplicitLittle, zeroRows));
+        r = info({"--quiet", dir + "/rows0.dcm"});
+        QCOMPARE(r.rc, 1);
+        QVERIFY2(r.err.find("no valid Rows") != std::string::npos, r.err.c_str());
         // A folder with one good and one bad file: readable (0); with --decode the failure counts (1).
         fs::create_directories(dir + "/folder");
         fs::copy_file(good, dir + "/folder/good.dcm");
