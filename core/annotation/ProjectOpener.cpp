@@ -9,6 +9,7 @@
 #include "common/Error.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -70,6 +71,25 @@ void createAtomically(const std::string& folder, const std::string& dbPath)
     if (dir >= 0) {
         ::fsync(dir);
         ::close(dir);
+    }
+}
+
+/// Removes temporary files a killed process left behind (a project being created, a backup
+/// being written) once they are an hour old: no live writer takes that long.
+void removeStaleTemporaries(const std::string& folder)
+{
+    std::error_code ec;
+    const auto cutoff = fs::file_time_type::clock::now() - std::chrono::hours(1);
+    for (const std::string& dir : {folder, ProjectFiles::backupFolder(folder)}) {
+        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+            const std::string name = it->path().filename().string();
+            const bool ours = name.rfind(".project-new-", 0) == 0 ||
+                              (dir != folder && name.rfind(".project-", 0) == 0 && name.find(".tmp") != std::string::npos);
+            std::error_code e2;
+            if (ours && it->is_regular_file(e2) && fs::last_write_time(it->path(), e2) < cutoff)
+                fs::remove(it->path(), e2);
+        }
+        ec.clear();
     }
 }
 
@@ -144,6 +164,7 @@ std::unique_ptr<SqliteDb> ProjectOpener::open(const std::string& folder, bool cr
         RowChecksum::verify(*db, false);   // before a migration copies anything
     migrateProjectSchema(*db);             // backs the old version up first
     ProjectBackup::dailyIfDue(*db, folder);
+    removeStaleTemporaries(folder);
     return db;
 }
 

@@ -218,6 +218,15 @@ private Q_SLOTS:
         }
         QVERIFY2(msg.find("missing") != std::string::npos, msg.c_str());
         QVERIFY(!fs::exists(dir / "orphan" / "project.sqlite"));
+
+        // What a process killed while creating a project left behind goes after an hour.
+        const fs::path stale = dir / "mine" / ".project-new-1-2.sqlite", fresh = dir / "mine" / ".project-new-3-4.sqlite";
+        writeBytes(stale, "");
+        writeBytes(fresh, "");
+        fs::last_write_time(stale, fs::last_write_time(stale) - std::chrono::hours(2));
+        { const ProjectStore store((dir / "mine").string(), false); }
+        QVERIFY(!fs::exists(stale));
+        QVERIFY(fs::exists(fresh));   // might still be in the making
     }
 
     void rollingBackupsKeepTheNewestThree()
