@@ -1,8 +1,10 @@
 #pragma once
 /// \file ProjectOpener.h
-/// Opens a project folder's database safely: creates a new project, or identifies an existing
-/// file before writing anything to it (foreign, damaged, newer, read-only), then switches it to
-/// WAL and migrates it. Internal to ks_annotation (ProjectStore's constructor).
+/// Opens a project folder's database safely: creates a new project (complete, atomically, only
+/// in a folder without any project file), or identifies an existing file through SQLite alone
+/// (never another open(): ProjectFiles.h) before writing anything to it (foreign, damaged,
+/// emptied, newer, read-only), checks it (quick_check, row checksums), switches it to WAL,
+/// migrates it and makes the daily backup. Internal to ks_annotation (ProjectStore's constructor).
 
 #include <memory>
 #include <string>
