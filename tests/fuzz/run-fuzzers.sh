@@ -2,7 +2,8 @@
 # libFuzzer run of the four harnesses (issue 11): builds tests/fuzz standalone with clang,
 # ASan and UBSan in $FUZZ_BUILD (default build-fuzz/; only the core libraries it needs, no
 # LibTorch, no Qt), then fuzzes each harness for $FUZZ_SECONDS (default 30) from the seed
-# corpus (../shared and tests/fuzz/regressions). Limits per input: 10 s, 2 GB.
+# corpus (../shared and tests/fuzz/regressions); FUZZ_SECONDS=0 runs the corpus once. Limits per
+# input: 10 s, 2 GB.
 # Exits non-zero when any harness finds a crash, hang, leak or memory blow-up; the input is
 # kept under $FUZZ_BUILD/artifacts/ and the command that replays it is printed.
 # Usage: tests/fuzz/run-fuzzers.sh [HARNESS ...]   (dicom_loader dicomdir coco manifest)
@@ -55,7 +56,10 @@ for h in "${harnesses[@]}"; do
     mkdir -p "$build/corpus/$h" "$build/artifacts/$h"
     log="$build/fuzz_$h.log"
     echo "run-fuzzers: fuzz_$h for $seconds s (log: $log)"
-    if ASAN_OPTIONS="detect_leaks=$leaks:${ASAN_OPTIONS:-}" "$build/fuzz_$h" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
+    # FUZZ_SECONDS=0: only run the seeds and the corpus once (-max_total_time=0 would mean no limit).
+    duration=(-max_total_time="$seconds")
+    [ "$seconds" -eq 0 ] && duration=(-runs=0)
+    if ASAN_OPTIONS="detect_leaks=$leaks:${ASAN_OPTIONS:-}" "$build/fuzz_$h" "${duration[@]}" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048 \
         -max_len="$maxlen" -detect_leaks="$leaks" -artifact_prefix="$build/artifacts/$h/" -print_final_stats=1 \
         "$build/corpus/$h" "${seeds[@]}" >"$log" 2>&1; then
         grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units" "$log" | tail -2 | sed 's/^/    /' || true
