@@ -4,6 +4,7 @@
 #include "Utf8Text.h"
 
 #include "common/Error.h"
+#include "common/UntrustedJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -50,13 +51,13 @@ public:
             if (std::isfinite(d) && d == std::floor(d))
                 return static_cast<long long>(d);
         }
-        fail(where, "expected an integer, found " + v.dump());
+        fail(where, "expected an integer, found " + describeJson(v));
     }
 
     double number(const json& v, const std::string& where) const
     {
         if (!v.is_number())
-            fail(where, "expected a number, found " + v.dump());
+            fail(where, "expected a number, found " + describeJson(v));
         const double d = v.get<double>();
         if (!std::isfinite(d))
             fail(where, "number is not finite");
@@ -66,7 +67,7 @@ public:
     std::string text(const json& v, const std::string& where) const
     {
         if (!v.is_string())
-            fail(where, "expected a string, found " + v.dump());
+            fail(where, "expected a string, found " + describeJson(v));
         return v.get<std::string>();
     }
 
@@ -209,13 +210,8 @@ CocoDataset CocoDataset::load(const std::string& jsonPath, const std::string& im
 {
     const std::string file = fs::absolute(jsonPath).lexically_normal().string();
     const std::string text = readWholeFile(file);
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::parse_error& e) {
-        throw Error("Invalid COCO file '" + file + "': not valid JSON (byte " + std::to_string(e.byte) + ")",
-                    "Check that the file is complete and is a COCO JSON export", Error::Kind::InvalidInput);
-    }
+    const json doc = parseUntrustedJson(text, "The COCO file '" + file + "'",
+                                        "Check that the file is complete and is a COCO JSON export");
     const Reader r(file);
     if (!doc.is_object())
         r.fail("$", "expected a JSON object with \"images\", \"annotations\" and \"categories\"");

@@ -1,6 +1,7 @@
 #include "TensorArchive.h"
 
 #include "common/Error.h"
+#include "common/UntrustedJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -98,9 +99,9 @@ TensorArchive::Contents TensorArchive::decode(std::string_view b, const std::str
         corrupt(what, "its header claims " + std::to_string(h) + " bytes of " + std::to_string(b.size() - 16));
     json header;
     try {
-        header = json::parse(b.substr(16, h));
-    } catch (const json::exception& e) {
-        corrupt(what, std::string("unreadable header: ") + e.what());
+        header = parseUntrustedJson(std::string(b.substr(16, h)), "its header", {}, Error::Kind::Corrupt);
+    } catch (const Error& e) {
+        corrupt(what, e.message());
     }
     const std::string_view data = b.substr(16 + h);
     Contents c;
@@ -150,7 +151,7 @@ TensorArchive::Contents TensorArchive::decode(std::string_view b, const std::str
         if (expected != data.size())
             corrupt(what, std::to_string(data.size() - expected) + " bytes after the last tensor");
     } catch (const json::exception& e) {
-        corrupt(what, std::string("malformed header: ") + e.what());
+        corrupt(what, "malformed header: " + jsonReason(e));
     }
     return c;
 }

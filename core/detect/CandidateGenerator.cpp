@@ -1,6 +1,7 @@
 #include "CandidateGenerator.h"
 
 #include "common/Error.h"
+#include "common/UntrustedJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -125,13 +126,13 @@ std::string SizeModel::toJson() const
 SizeModel SizeModel::fromJson(const std::string& text)
 {
     try {
-        const json j = json::parse(text);
+        const json j = parseUntrustedJson(text, "The candidate size model", "Retrain the model", Error::Kind::Corrupt);
         SizeModel m;
         m.m_mm = rangeFrom(j.at("mm"));
         m.m_px = rangeFrom(j.at("px"));
         return m;
     } catch (const json::exception& e) {
-        throw Error(std::string("Malformed candidate size model: ") + e.what(), "Retrain the model",
+        throw Error("The candidate size model is malformed: " + jsonReason(e), "Retrain the model",
                     Error::Kind::Corrupt);
     }
 }

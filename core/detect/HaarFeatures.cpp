@@ -1,6 +1,7 @@
 #include "HaarFeatures.h"
 
 #include "common/Error.h"
+#include "common/UntrustedJson.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core/utility.hpp>
@@ -112,7 +113,8 @@ HaarFeatures HaarFeatures::fromJson(const std::string& text)
     HaarFeatures h(1, 2);
     h.m_features.clear();
     try {
-        const json j = json::parse(text);
+        const json j = parseUntrustedJson(text, "The Haar feature list", "The model bundle is damaged; retrain",
+                                          Error::Kind::Corrupt);
         if (j.at("type") != "haar")
             throw Error("Not a Haar feature list", "The model bundle is damaged; retrain", Error::Kind::Corrupt);
         h.m_grid = j.at("grid");
@@ -140,7 +142,7 @@ HaarFeatures HaarFeatures::fromJson(const std::string& text)
             h.m_features.push_back(std::move(hf));
         }
     } catch (const json::exception& e) {
-        throw Error(std::string("Malformed Haar feature list: ") + e.what(), "The model bundle is damaged; retrain",
+        throw Error("The Haar feature list is malformed: " + jsonReason(e), "The model bundle is damaged; retrain",
                     Error::Kind::Corrupt);
     }
     if (h.m_features.empty())

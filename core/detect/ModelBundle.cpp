@@ -5,6 +5,7 @@
 #include "Sha256.h"
 
 #include "common/Error.h"
+#include "common/UntrustedJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -72,11 +73,8 @@ json verifiedManifest(const BundleFiles& files, const std::string& dirName)
         tampered("checksum file manifest.sha256 is not a SHA-256 line");
     if (Sha256::ofBytes(bytes) != want)
         tampered("manifest.json does not match its checksum in manifest.sha256");
-    try {
-        return json::parse(bytes);
-    } catch (const json::exception& e) {
-        throw Error("The model manifest is damaged: " + std::string(e.what()), "Retrain the model", Error::Kind::Corrupt);
-    }
+    return parseUntrustedJson(bytes, "The model manifest", "Retrain the model, or ask for the bundle again",
+                              Error::Kind::Corrupt);
 }
 
 /// Verifies every file the manifest lists (size from stat first, then the SHA-256 of the bytes
@@ -281,7 +279,7 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
         }
         return out;
     } catch (const json::exception& e) {
-        throw Error("The model manifest is malformed: " + std::string(e.what()), "Retrain the model", Error::Kind::Corrupt);
+        throw Error("The model manifest is malformed: " + jsonReason(e), "Retrain the model", Error::Kind::Corrupt);
     }
 }
 

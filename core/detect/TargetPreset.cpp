@@ -1,6 +1,7 @@
 #include "TargetPreset.h"
 
 #include "common/Error.h"
+#include "common/UntrustedJson.h"
 
 #include <nlohmann/json.hpp>
 
@@ -57,12 +58,7 @@ std::vector<double> TargetPreset::axisAlignedRangeMm() const
 
 TargetPreset TargetPreset::fromJson(const std::string& text, const std::string& origin)
 {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::exception& e) {
-        throw Error(origin + " is not valid JSON: " + e.what(), "Fix the preset file");
-    }
+    json j = parseUntrustedJson(text, origin, "Fix the preset file");
     if (!j.is_object())
         throw Error(origin + " is not a JSON object", "A preset is {\"name\": ..., \"length_mm\": [..], ...}");
     TargetPreset p;
@@ -77,7 +73,7 @@ TargetPreset TargetPreset::fromJson(const std::string& text, const std::string& 
             p.orientationDeg = readRange(j, "orientation_deg", origin);
         p.trainingMargin = j.value("training_margin", 0.15);
     } catch (const json::exception& e) {
-        throw Error(origin + ": " + e.what(), "Fix the preset file");
+        throw Error(origin + ": " + jsonReason(e), "Fix the preset file");
     }
     if (p.name.empty())
         throw Error(origin + " has no \"name\"", "Add \"name\": \"...\"");

@@ -204,11 +204,20 @@ private Q_SLOTS:
              "annotations[0].bbox[1]: expected a number"},
             {head + R"("images":[)" + img + R"(],"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[0,0,1,1],"ks_rotated_box":{"cx":1}}]})",
              "annotations[0].ks_rotated_box: missing \"cy\""},
+            // Fuzz campaign findings: a value nested 100000 deep overflowed the stack when the
+            // error text printed it; a number out of double's range escaped as a raw nlohmann text.
+            {head + R"("images":[{"id":1,"file_name":"a.dcm","width":)" + std::string(100000, '[') +
+                 std::string(100000, ']') + "}]}",
+             "nested more than 64 levels deep"},
+            {head + R"("images":[)" + img + R"(],"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[0,-1e999,1,1]}]})",
+             "not valid JSON: number overflow"},
+            {head + R"("images":[{"id":1,"file_name":"a.dcm","width":[[[[1]]]]}]})", "expected an integer, found an array of 1"},
         };
         for (const Case& c : cases) {
             const std::string msg = loadError(dir, c.json);
             QVERIFY2(msg.find(c.expect) != std::string::npos, (c.expect + " not in: " + msg).c_str());
             QVERIFY2(msg.find((dir / "bad.json").string()) != std::string::npos, msg.c_str());
+            QVERIFY2(msg.find("json.exception") == std::string::npos, msg.c_str());
         }
         try {
             CocoDataset::load((dir / "missing.json").string());

@@ -269,6 +269,28 @@ private Q_SLOTS:
             writeSigned(dir, m);
             REFUSED(dir, "add up to more than");
         }
+        {   // fuzz campaign: a re-signed manifest nesting 100000 deep crashed (stack) or took 2 GB; numbers
+            // out of range and missing keys came out as raw nlohmann texts
+            const std::string dir = copy("deep");
+            const std::string text = manifestOf(dir).dump();
+            const size_t at = text.find("\"sizes\":") + 8;
+            const std::string deep = text.substr(0, at) + std::string(100000, '[') + std::string(100000, ']') + "," +
+                                     "\"x\":" + text.substr(at);
+            std::ofstream(fs::path(dir) / "manifest.json", std::ios::trunc) << deep;
+            std::ofstream(fs::path(dir) / "manifest.sha256", std::ios::trunc) << Sha256::ofBytes(deep) << "  manifest.json\n";
+            REFUSED(dir, "nested more than 64 levels deep");
+            const std::string huge = text.substr(0, at) + "1e999,\"x\":" + text.substr(at);
+            std::ofstream(fs::path(dir) / "manifest.json", std::ios::trunc) << huge;
+            std::ofstream(fs::path(dir) / "manifest.sha256", std::ios::trunc) << Sha256::ofBytes(huge) << "  manifest.json\n";
+            REFUSED(dir, "is not valid JSON: number overflow");
+            json m = manifestOf(copy("no_key"));
+            m["candidates"].erase("scale_ratio");
+            const std::string noKey = copy("no_key");
+            writeSigned(noKey, m);
+            const Error e = loadError(noKey);
+            QVERIFY2(e.message().find("json.exception") == std::string::npos, e.message().c_str());
+            QVERIFY2(e.message().find("scale_ratio") != std::string::npos, e.message().c_str());
+        }
         {   // an entry without its size
             const std::string dir = copy("no_size");
             json m = manifestOf(dir);
