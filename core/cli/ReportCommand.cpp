@@ -6,6 +6,7 @@
 #include "common/Error.h"
 
 #if defined(KS_INTERPRET_HAS_REPORT)
+#include "annotation/ProjectFiles.h"
 #include "interpret/HtmlReport.h"
 #include "interpret/ReportBuilder.h"
 #endif
@@ -43,6 +44,8 @@ int reportCommand(const std::vector<std::string>& argv, Io io)
                 o.layers.push_back(l);
     }
     const std::string out = args.value("out", "report.html");
+    // Before the minutes of work: a report saved over project.sqlite would destroy the project.
+    annotation::ProjectFiles::checkExportTarget(out, true);
 
     ConsoleProgress progress(io.err, args.has("quiet"));
     interpret::ReportSummary summary;

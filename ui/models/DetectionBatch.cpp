@@ -68,6 +68,7 @@ bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, 
             std::vector<annotation::Annotation> rois;
             std::ostringstream csv;
             csv << "path,frame,x,y,width,height,likelihood,low_confidence,method\n";
+            int lowConfidence = 0;
             std::map<std::string, Image> cache; // frames of one file are read once
             for (size_t i = 0; i < images.size(); ++i) {
                 const auto& record = images[i];
@@ -85,22 +86,31 @@ bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, 
                 }
                 SubProgress one(*m_bridge, double(i) / images.size(), double(i + 1) / images.size());
                 const auto d = loaded.detector.detect(method, image.gray8(record.frame), calibration, one);
+                csv << '"' << record.path << "\"," << record.frame << ',' << d.box.x << ',' << d.box.y << ','
+                    << d.box.width << ',' << d.box.height << ',' << d.likelihood << ',' << (d.lowConfidence ? 1 : 0) << ','
+                    << detect::methodName(method) << '\n';
+                // No candidate was classified positive (an echocardiogram, a frame without the
+                // organ): the guess is reported in the CSV but never stored as a ROI that looks
+                // like a finding.
+                if (d.lowConfidence) {
+                    ++lowConfidence;
+                    continue;
+                }
                 annotation::Annotation a;
                 a.imageId = record.id;
                 a.box = d.box;
                 a.source = annotation::Source::FromModel;
                 a.author = author;
                 rois.push_back(a);
-                csv << '"' << record.path << "\"," << record.frame << ',' << d.box.x << ',' << d.box.y << ','
-                    << d.box.width << ',' << d.box.height << ',' << d.likelihood << ',' << (d.lowConfidence ? 1 : 0) << ','
-                    << detect::methodName(method) << '\n';
 #else
                 throw Error("This build cannot read image files (no DICOM library).", "Build with ks_dicom.");
 #endif
             }
             m_bridge->step(1.0, "Storing the detections");
             const auto stored = store.addBatch(rois, "batch-detect");
-            post([this, n = int(stored.size()), text = QString::fromStdString(csv.str())] { Q_EMIT finished(n, text); });
+            post([this, n = int(stored.size()), lowConfidence, text = QString::fromStdString(csv.str())] {
+                Q_EMIT finished(n, lowConfidence, text);
+            });
         } catch (const Cancelled&) {
             post([this] { Q_EMIT cancelled(); });
         } catch (const std::exception& e) {

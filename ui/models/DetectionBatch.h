@@ -41,8 +41,10 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void progressed(double fraction, const QString& message, double etaSeconds);
-    /// `stored` ROIs were added; `csv`: path,frame,x,y,width,height,likelihood,low_confidence,method
-    void finished(int stored, const QString& csv);
+    /// `stored` ROIs were added (author: the model); `lowConfidence` frames where no candidate was
+    /// positive got none (their guess is only in the CSV); `csv`:
+    /// path,frame,x,y,width,height,likelihood,low_confidence,method
+    void finished(int stored, int lowConfidence, const QString& csv);
     void failed(const QString& message);
     void cancelled();
 

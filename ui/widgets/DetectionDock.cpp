@@ -9,6 +9,8 @@
 #include "models/AnnotationSession.h"
 #include "models/DetectionBatch.h"
 #include "models/DetectionController.h"
+#include "models/DetectionWorker.h" // errorText
+#include "models/SaveTarget.h"
 #include "models/TrainController.h"
 
 #include <QDir>
@@ -55,16 +57,26 @@ DetectionDock::DetectionDock(ImageView* view, AnnotationSession* session, QWidge
     });
     connect(m_batch, &DetectionBatch::failed, this, [this](const QString& text) { Q_EMIT message(text, true); });
     connect(m_batch, &DetectionBatch::cancelled, this, [this] { Q_EMIT message(tr("Batch detection cancelled; nothing was stored"), false); });
-    connect(m_batch, &DetectionBatch::finished, this, [this](int stored, const QString& csv) {
-        Q_EMIT message(tr("Batch detection stored %1 ROI(s) marked from-model").arg(stored), false);
+    connect(m_batch, &DetectionBatch::finished, this, [this](int stored, int lowConfidence, const QString& csv) {
+        Q_EMIT message(lowConfidence == 0
+                           ? tr("Batch detection stored %1 ROI(s) marked from-model").arg(stored)
+                           : tr("Batch detection stored %1 ROI(s) marked from-model; %2 frame(s) where the model found "
+                                "no kidney got none (listed as low confidence in the CSV)")
+                                 .arg(stored)
+                                 .arg(lowConfidence),
+                       false);
         if (m_session && m_session->hasProject())
             m_session->setStatusFilter(m_session->statusFilter()); // reload the ROIs on screen
         const QString file = QFileDialog::getSaveFileName(this, tr("Export batch detections"),
                                                           QStringLiteral("detections.csv"), tr("CSV (*.csv)"));
         FocusReturn::restore(m_view);
-        QFile out(file);
-        if (!file.isEmpty() && out.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            out.write(csv.toUtf8());
+        if (file.isEmpty())
+            return;
+        try {
+            SaveTarget::write(file, csv.toUtf8());
+        } catch (const std::exception& e) {
+            Q_EMIT message(errorText(e), true);
+        }
     });
     const QString remembered = QSettings().value(kModelKey).toString();
     if (!remembered.isEmpty() && QDir(remembered).exists(QStringLiteral("manifest.json")))

@@ -1,10 +1,13 @@
 #include "EvaluationView.h"
 
+#include <QBuffer>
+
 #include "common/Error.h"
 #include "detect/ModelBundle.h"
 #include "models/DetectionController.h"
 #include "models/DetectionResult.h"
 #include "models/DetectionWorker.h"
+#include "models/SaveTarget.h"
 #include "models/TrainData.h"
 
 #include <QBarCategoryAxis>
@@ -120,8 +123,8 @@ EvaluationView::EvaluationView(DetectionController* controller, QWidget* parent)
     });
     connect(png, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getSaveFileName(this, tr("Export view"), QStringLiteral("evaluation.png"), tr("PNG (*.png)"));
-        if (!f.isEmpty() && !exportPng(f))
-            m_status->setText(tr("Cannot write %1").arg(f));
+        if (!f.isEmpty())
+            exportPng(f);
     });
     connect(m_images, &QTableWidget::cellClicked, this, [this](int row) {
         const QString path = m_images->item(row, 0)->data(Qt::UserRole).toString();
@@ -283,15 +286,25 @@ void EvaluationView::exportCsv(const QString& file) const
 {
     if (!m_result)
         throw Error("There is no evaluation to export.", "Run the evaluation first.");
-    QFile out(file);
-    if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        throw Error("Cannot write " + file.toStdString() + ".", "Choose a folder you can write to.", Error::Kind::Io);
-    out.write(QByteArray::fromStdString(detect::Evaluation::csv(*m_result)));
+    SaveTarget::write(file, QByteArray::fromStdString(detect::Evaluation::csv(*m_result)));
 }
 
 bool EvaluationView::exportPng(const QString& file)
 {
-    return grab().save(file, "PNG");
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (!grab().save(&buffer, "PNG")) {
+        m_status->setText(tr("Cannot render the view as PNG"));
+        return false;
+    }
+    try {
+        SaveTarget::write(file, bytes);
+    } catch (const std::exception& e) {
+        m_status->setText(errorText(e));
+        return false;
+    }
+    return true;
 }
 
 } // namespace ks::ui

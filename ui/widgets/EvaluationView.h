@@ -43,9 +43,10 @@ public:
     QTableWidget* summaryTable() const { return m_summary; }
     QTableWidget* imageTable() const { return m_images; }
     QListWidget* failureGallery() const { return m_failures; }
-    /// CSV of the per-image table (Evaluation::csv). \throws ks::Error when it cannot be written
+    /// CSV of the per-image table (Evaluation::csv), through SaveTarget (never into a project
+    /// folder, all or nothing). \throws ks::Error when it cannot be written
     void exportCsv(const QString& file) const;
-    /// PNG of the whole view. \return success
+    /// PNG of the whole view, through SaveTarget. \return success; on failure the status line says why
     bool exportPng(const QString& file);
 
 public Q_SLOTS:

@@ -1,5 +1,7 @@
 #include "ReportDialog.h"
 
+#include "models/SaveTarget.h"
+
 #include <QDir>
 
 #include <QFileDialog>
@@ -157,6 +159,11 @@ void ReportDialog::start()
         m_status->setText(tr("Choose a model bundle, an annotated study (COCO JSON or its folder) and the HTML file."));
         return;
     }
+    for (const QString& target : {htmlPath(), pdfPath()})
+        if (const QString why = SaveTarget::refusal(target); !why.isEmpty()) {
+            m_status->setText(why);
+            return;
+        }
     setRunning(true);
     m_progress->setValue(0);
     m_controller->writeReport(options(), htmlPath(), pdfPath());

@@ -14,6 +14,8 @@
 #include "models/TrainController.h"
 #include "widgets/DetectionPanel.h"
 #include "models/ModelList.h"
+#include "models/SaveTarget.h"
+#include "common/Error.h"
 #include "widgets/DetectionDock.h"
 #include "widgets/EvaluationView.h"
 #include "widgets/MainWindow.h"
@@ -460,13 +462,25 @@ private Q_SLOTS:
                 session.setImage(png, image, 0);
                 QVERIFY(session.addCurrentFrame());
             }
+            // an added frame without any organ (flat grey): the model finds no positive candidate, and
+            // batch detection must not store a "kidney" there (issue 11 item 3)
+            {
+                const auto scene = detect::test::syntheticScene(603);
+                const cv::Mat flat(scene.gray.size(), CV_8UC1, cv::Scalar(90));
+                const QString png = project + QStringLiteral("/flat.png");
+                QVERIFY(cv::imwrite(png.toStdString(), flat));
+                auto image = imageOf(scene);
+                image.frames.front() = flat.clone();
+                session.setImage(png, image, 0);
+                QVERIFY(session.addCurrentFrame());
+            }
             // only viewed, not added: batch detection leaves it alone
             const auto other = detect::test::syntheticScene(650);
             const QString png = project + QStringLiteral("/viewed.png");
             QVERIFY(cv::imwrite(png.toStdString(), other.gray));
             session.setImage(png, imageOf(other), 0);
             QVERIFY(!session.currentImageId());
-            QCOMPARE(session.store().images().size(), size_t(3));
+            QCOMPARE(session.store().images().size(), size_t(4));
         }
         DetectionBatch batch;
         QSignalSpy finished(&batch, &DetectionBatch::finished);
@@ -475,7 +489,10 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty() || !failed.isEmpty(), 30000);
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
         QCOMPARE(finished.front().at(0).toInt(), 3);
-        QCOMPARE(finished.front().at(1).toString().count('\n'), 4);
+        QCOMPARE(finished.front().at(1).toInt(), 1);
+        const QString csv = finished.front().at(2).toString();
+        QCOMPARE(csv.count('\n'), 5);
+        QVERIFY2(csv.contains(QRegularExpression(QStringLiteral("flat\\.png\",0,[^\n]*,1,haar\n"))), qPrintable(csv));
         annotation::ProjectStore store(project.toStdString(), false);
         const auto rois = store.annotations();
         QCOMPARE(rois.size(), size_t(3));
@@ -494,6 +511,41 @@ private Q_SLOTS:
         QVERIFY(batch.start(project, QString(), Method::Haar));
         QVERIFY(failed2.wait(10000));
         QCOMPARE(store.annotations().size(), size_t(3));
+    }
+
+    /// Issue 11 item 5 in the GUI: the evaluation CSV/PNG, batch CSV and report saved over
+    /// project.sqlite (or into the project folder) destroyed the project; now refused, nothing written.
+    void exportsNeverWriteIntoAProject()
+    {
+        const QString project = tmpDir("export_guard");
+        {
+            annotation::ProjectStore store(project.toStdString(), true);
+            store.addLabel("cyst");
+        }
+        const QString db = project + QStringLiteral("/project.sqlite");
+        const QByteArray before = [&] {
+            annotation::ProjectStore store(project.toStdString(), false);
+            return QByteArray::number(qulonglong(store.labels().size()));
+        }();
+        for (const QString& target : {db, project + QStringLiteral("/evaluation.csv"),
+                                      project + QStringLiteral("/backups/x.csv"), db + QStringLiteral("-wal")}) {
+            const QString why = SaveTarget::refusal(target);
+            QVERIFY2(why.contains(QStringLiteral("project")), qPrintable(target + " -> " + why));
+            QVERIFY_THROWS_EXCEPTION(Error, SaveTarget::write(target, "path,frame\n"));
+        }
+        QVERIFY(!QFileInfo::exists(project + QStringLiteral("/evaluation.csv")));
+        annotation::ProjectStore store(project.toStdString(), false);
+        QCOMPARE(QByteArray::number(qulonglong(store.labels().size())), before);
+        store.verifyIntegrity();
+        // elsewhere: written whole, an existing file replaced (the save dialog asked)
+        const QString fine = tmpDir("export_ok") + QStringLiteral("/detections.csv");
+        QVERIFY(SaveTarget::refusal(fine).isEmpty());
+        SaveTarget::write(fine, "a\n");
+        SaveTarget::write(fine, "b\n");
+        QFile f(fine);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), QByteArray("b\n"));
+        QVERIFY(!SaveTarget::refusal(QString()).isEmpty());
     }
 
     /// Screenshots for the README (only when KS_DETUI_SCREENSHOT names a folder).
