@@ -24,7 +24,7 @@ struct InterpretModel
 {
     std::string mode;   ///< "na", "pa" or "fa"
     std::string label;  ///< "SqueezeNet FA"
-    std::shared_ptr<cnn::CnnModel> model;
+    std::shared_ptr<const cnn::CnnModel> model;
 };
 using InterpretModelList = std::vector<InterpretModel>;
 

@@ -4,6 +4,8 @@
 #include "InterpretPdf.h"
 
 #include "common/Error.h"
+#include "detect/CnnBackend.h"
+#include "detect/ModelBundle.h"
 #include "interpret/HtmlReport.h"
 #include "interpret/LayerResponses.h"
 
@@ -30,11 +32,10 @@ std::string InterpretWorker::backboneTitle(const std::string& backbone)
 
 InterpretModelList InterpretWorker::loadBundle(const QString& dir)
 {
-    QFile file(QDir(dir).filePath(QStringLiteral("manifest.json")));
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error("'" + dir.toStdString() + "' is not a model bundle (no manifest.json)",
-                    "Choose a folder written by 'kidneyscope-cli train' or the Train dialog");
-    const QJsonObject manifest = QJsonDocument::fromJson(file.readAll()).object();
+    // Through ModelBundle::load only: the manifest's checksum, every file's checksum and size and
+    // the confined file names are verified there, and the networks are read once, as data.
+    detect::LoadedBundle bundle = detect::ModelBundle::load(dir.toStdString());
+    const QJsonObject manifest = QJsonDocument::fromJson(QByteArray::fromStdString(bundle.manifestJson)).object();
     const QJsonObject sets = manifest.value(QStringLiteral("feature_sets")).toObject();
     InterpretModelList models;
     for (const char* mode : {"na", "pa", "fa"}) {
@@ -47,8 +48,7 @@ InterpretModelList InterpretWorker::loadBundle(const QString& dir)
         std::string upper = mode;
         std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
         m.label = backboneTitle(backbone) + " " + upper;
-        m.model = std::make_shared<cnn::CnnModel>(cnn::parseBackbone(backbone));
-        m.model->load(QDir(dir).filePath(set.value(QStringLiteral("network")).toString()).toStdString());
+        m.model = detect::CnnBackend::model(*bundle.detector.featureSet(mode).extractor);
         models.push_back(std::move(m));
     }
     if (models.empty())
@@ -109,8 +109,9 @@ void InterpretWorker::loadCaffe(quint64 generation, const QString& prototxt, con
         m.mode = "na";
         const std::string b = backbone.toStdString();
         m.label = backboneTitle(b) + " NA";
-        m.model = std::make_shared<cnn::CnnModel>(cnn::parseBackbone(b));
-        m.model->importCaffe(prototxt.toStdString(), caffemodel.toStdString());
+        auto net = std::make_shared<cnn::CnnModel>(cnn::parseBackbone(b));
+        net->importCaffe(prototxt.toStdString(), caffemodel.toStdString());
+        m.model = std::move(net);
         InterpretModelList models;
         models.push_back(std::move(m));
         setModels(generation, std::move(models), QFileInfo(caffemodel).fileName());

@@ -3,6 +3,7 @@
 #include "DetectionWorker.h"
 #include "common/Error.h"
 #include "detect/Dataset.h"
+#include "detect/Experiment.h"
 #include "detect/ModelBundle.h"
 
 #include <QDateTime>
@@ -92,20 +93,20 @@ void TrainController::run(TrainRequest request)
         fs::create_directories(models);
         const std::string stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")).toStdString();
         temporary = models / (".training-" + stamp);
-        nlohmann::json provenance;
+        // The CLI's provenance (images by sha256 only: no file path, UID or patient data, issue 11
+        // item 12), plus what the GUI adds about the split and where the data came from.
+        const std::string splitText = request.trainFraction < 1.0
+                                          ? "by patient, train fraction " + std::to_string(request.trainFraction)
+                                          : "all frames train";
+        nlohmann::json provenance =
+            nlohmann::json::parse(detect::Experiment::provenance(request.config, train, validation, splitText, report));
         provenance["trained_at"] = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
         provenance["split"] = {{"train", train.size()}, {"validation", validation.size()},
                                {"train_fraction", request.trainFraction}, {"seed", request.seed}};
-        provenance["training"] = {{"frames", report.frames}, {"coverage", report.coverage},
-                                  {"mean_best_dice", report.meanBestDice}, {"positives", report.positives},
-                                  {"negatives", report.negatives}};
         if (!request.projectFolder.empty())
-            provenance["data"] = {{"project", request.projectFolder}, {"author", request.filter.author},
+            provenance["data"] = {{"project", fs::path(request.projectFolder).lexically_normal().filename().string()},
+                                  {"author", request.filter.author},
                                   {"status", request.filter.status ? annotation::statusName(*request.filter.status) : ""}};
-        nlohmann::json names = nlohmann::json::array();
-        for (const auto& f : validation)
-            names.push_back(f.name);
-        provenance["validation_images"] = names;
         detect::ModelBundle::save(*detector, temporary.string(), provenance.dump());
         m_bridge->step(0.99, "Saving the model");
         fs::path final = models / stamp;

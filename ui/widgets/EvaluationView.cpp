@@ -169,13 +169,16 @@ void EvaluationView::run()
             if (frames->empty() && !project.empty()) {
                 SubProgress reading(*m_bridge, 0, 0.3);
                 auto all = TrainData::fromProject(project, {}, reading);
-                std::set<std::string> names;
+                // The bundle's validation split, by the files' sha256 (its manifest names no file).
+                std::set<std::string> held;
                 const auto manifest = nlohmann::json::parse(loaded.manifestJson);
-                if (manifest.contains("validation_images"))
-                    for (const auto& n : manifest["validation_images"])
-                        names.insert(n.get<std::string>());
+                if (const auto t = manifest.find("training"); t != manifest.end() && t->is_object())
+                    if (const auto v = t->find("validation_images"); v != t->end() && v->is_array())
+                        for (const auto& im : *v)
+                            if (im.is_object() && im.contains("sha256") && im["sha256"].is_string())
+                                held.insert(im["sha256"].get<std::string>());
                 for (auto& f : all)
-                    if (names.empty() || names.count(f.name))
+                    if (held.empty() || held.count(f.sha256))
                         frames->push_back(std::move(f));
             }
             if (frames->empty())

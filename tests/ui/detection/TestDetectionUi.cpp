@@ -298,7 +298,9 @@ private Q_SLOTS:
         TrainRequest request;
         for (unsigned i = 0; i < 8; ++i) {
             request.frames.push_back(detect::test::syntheticScene(500 + i));
-            request.frames.back().patientId = "P" + std::to_string(i / 2);
+            request.frames.back().patientId = "SMITHJOHN" + std::to_string(i / 2);
+            request.frames.back().name = "/data/secret-study/SMITHJOHN/img" + std::to_string(i) + ".dcm";
+            request.frames.back().sha256 = std::string(63, 'a') + char('0' + i);
         }
         request.config = tinyConfig();
         request.trainFraction = 0.75;
@@ -321,6 +323,14 @@ private Q_SLOTS:
         QCOMPARE((*validation)[0].patientId, (*validation)[1].patientId);
         QCOMPARE(QDir(models).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden).size(), 1);
         QVERIFY(!detect::ModelBundle::load(bundle.toStdString()).detector.methods().empty());
+        // issue 11 item 12: the GUI's bundle names no patient, no file and no absolute path; the
+        // validation split is kept by sha256
+        QFile manifest(bundle + "/manifest.json");
+        QVERIFY(manifest.open(QIODevice::ReadOnly));
+        const QByteArray text = manifest.readAll();
+        for (const char* leak : {"SMITHJOHN", "secret-study", "img3.dcm", "/data/"})
+            QVERIFY2(!text.contains(leak), leak);
+        QVERIFY(text.contains(QByteArray::fromStdString((*validation)[0].sha256)));
     }
 
     void cancelTrainingIsQuickResponsiveAndKeepsModel()

@@ -12,6 +12,11 @@
 #include "interpret/LayerResponses.h"
 #include "models/InterpretPdf.h"
 #include "models/InterpretController.h"
+#include "models/InterpretWorker.h"
+#include "annotation/ProjectStore.h"
+#include "common/Error.h"
+#include <nlohmann/json.hpp>
+#include <fstream>
 #include "models/ResponseGridModel.h"
 #include "models/WeightChangeModel.h"
 #include "models/Settings.h"
@@ -397,6 +402,40 @@ private Q_SLOTS:
         QVERIFY(bytes.startsWith("%PDF"));
         QVERIFY2(bytes.size() > 2000, qPrintable(QString::number(bytes.size())));
         QVERIFY(dialog.statusText().contains(QStringLiteral("report.pdf")));
+
+        // Issue 11 item 5: a report saved into a project folder is refused before any work.
+        const QString project = tmpDir("report_project");
+        { annotation::ProjectStore store(project.toStdString(), true); }
+        dialog.setOutput(project + QStringLiteral("/project.sqlite"));
+        dialog.start();
+        QVERIFY(!dialog.isRunning());
+        QVERIFY2(dialog.statusText().contains(QStringLiteral("project")), qPrintable(dialog.statusText()));
+        annotation::ProjectStore reopened(project.toStdString(), false);
+        reopened.verifyIntegrity();
+
+        // Issue 11 item 9: the viewer reads a bundle's networks only through ModelBundle::load's
+        // checks. A manifest edited to point a network outside the bundle, not re-signed, is refused
+        // by its checksum before anything is read.
+        const QString tampered = tmpDir("tampered_bundle");
+        fs::copy(bundle.toStdString(), tampered.toStdString(), fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+        {
+            std::ifstream in(tampered.toStdString() + "/manifest.json");
+            auto m = nlohmann::json::parse(in);
+            m["feature_sets"]["na"] = {{"network", "../../elsewhere.kst"}, {"backbone", "squeezenet"}};
+            std::ofstream(tampered.toStdString() + "/manifest.json", std::ios::trunc) << m.dump(2);
+        }
+        try {
+            InterpretWorker::loadBundle(tampered);
+            QFAIL("a tampered bundle was read");
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find("checksum") != std::string::npos, e.what());
+        }
+        try {
+            InterpretWorker::loadBundle(bundle);
+            QFAIL("a Haar-only bundle gave networks");
+        } catch (const Error& e) {
+            QVERIFY2(std::string(e.what()).find("no CNN network") != std::string::npos, e.what());
+        }
     }
 
     /// Only with KS_INTERPRET_SCREENSHOT: the viewer on a real ultrasound frame (hc18) with
