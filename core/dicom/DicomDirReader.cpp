@@ -146,6 +146,11 @@ struct Walker
             problems.push_back(dirPath + ": " + refused);
             return;
         }
+        if (!file.empty() && detail::isProjectDatabaseName(file.string())) {
+            problems.push_back(dirPath + ": refers to " + file.string() + ", " +
+                               detail::describe(detail::FileType::ProjectDatabase) + "; not read, not listed");
+            return;
+        }
         std::string problem;
         std::error_code ec;
         if (!file.empty() && fs::is_regular_file(file, ec)) {

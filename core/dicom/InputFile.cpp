@@ -3,6 +3,7 @@
 #include "common/Error.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -11,13 +12,35 @@
 
 namespace ks::dicom::detail {
 
+namespace {
+
+bool hasDatabaseName(const std::filesystem::path& p)
+{
+    const std::string name = p.filename().string();
+    return name.rfind("project.sqlite", 0) == 0 ||
+           (p.parent_path().filename() == "backups" && name.rfind("project-", 0) == 0 &&
+            name.find(".sqlite") != std::string::npos);
+}
+
+} // namespace
+
+bool isProjectDatabaseName(const std::string& path)
+{
+    std::error_code ec;
+    const std::filesystem::path lexical = std::filesystem::path(path).lexically_normal();
+    if (hasDatabaseName(lexical))
+        return true;
+    const std::filesystem::path real = std::filesystem::weakly_canonical(lexical, ec);
+    return !ec && hasDatabaseName(real);
+}
+
 FileType fileType(const std::string& path)
 {
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0)
         return FileType::Missing;
     if (S_ISREG(st.st_mode))
-        return FileType::Regular;
+        return isProjectDatabaseName(path) ? FileType::ProjectDatabase : FileType::Regular;
     if (S_ISDIR(st.st_mode))
         return FileType::Directory;
     if (S_ISFIFO(st.st_mode))
@@ -42,6 +65,7 @@ std::string describe(FileType type)
     case FileType::BlockDevice: return "a block device";
     case FileType::Socket: return "a socket";
     case FileType::Other: return "not a regular file";
+    case FileType::ProjectDatabase: return "a KidneyScope project database (opened only through its project)";
     }
     return "not a regular file";
 }
@@ -59,6 +83,9 @@ std::uint64_t requireRegularFile(const std::string& path)
     const FileType type = fileType(path);
     if (type == FileType::Directory)
         throw Error(path + " is a folder, not an image file", "Open one file, or scan the folder for studies");
+    if (type == FileType::ProjectDatabase)
+        throw Error(path + " is " + describe(type) + ", not an image file",
+                    "Open the project folder instead (File → Open Project, or --project); nothing was read");
     if (type != FileType::Regular)
         throw Error(path + " is " + describe(type) + ", not an image file; KidneyScope does not read from it",
                     "Copy the data into a regular file and open that");
@@ -70,6 +97,8 @@ std::uint64_t requireRegularFile(const std::string& path)
 
 OpenedFile::OpenedFile(const std::string& path)
 {
+    if (isProjectDatabaseName(path))
+        return;
     const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)
         return;

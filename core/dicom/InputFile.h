@@ -11,10 +11,16 @@
 namespace ks::dicom::detail {
 
 /// What `path` is, following symbolic links (as open() would).
-enum class FileType { Missing, Regular, Directory, Fifo, CharDevice, BlockDevice, Socket, Other };
+/// ProjectDatabase: a regular file that is a KidneyScope project's database, its journal or one of
+/// its backups (by name, after following links): never opened outside SQLite, since closing any
+/// descriptor of it drops the SQLite locks of a store open in this process.
+enum class FileType { Missing, Regular, Directory, Fifo, CharDevice, BlockDevice, Socket, Other, ProjectDatabase };
 FileType fileType(const std::string& path);
 /// "a FIFO (named pipe)", "a character device", ... for messages.
 std::string describe(FileType type);
+/// True when `path` (or what its links resolve to) is named project.sqlite* or is a
+/// project-*.sqlite backup in a "backups" folder. stat/readlink only.
+bool isProjectDatabaseName(const std::string& path);
 
 /// \throws ks::Error: missing (Io), a folder, a FIFO, device or socket (never opened), or
 ///         unreadable (Io). Returns the file's size in bytes.

@@ -81,9 +81,7 @@ StudyTree StudyScanner::scan(const std::string& path, Progress& progress)
         }
         // A KidneyScope project's database, journal and backups are never opened here: closing
         // any descriptor of them would drop the SQLite locks of a store open in this process.
-        const std::string name = it->path().filename().string();
-        if (name.rfind("project.sqlite", 0) == 0 ||
-            (it->path().parent_path().filename() == "backups" && name.rfind("project-", 0) == 0)) {
+        if (detail::isProjectDatabaseName(it->path().string())) {
             ++tree.skippedFiles;
             continue;
         }

@@ -422,8 +422,27 @@ private Q_SLOTS:
         fs::remove(study + "/77654033/CR3/6278");
         fs::create_symlink(dir + "/SECRET/ABCDEFG", study + "/77654033/CR3/6278");
 
+        // And one at a project database beside it (a DICOM file by content, to tempt a reader):
+        // opening it would drop the SQLite locks of a store open in this process (issue 11 item 1).
+        fs::copy_file(shared("us/US1_UNCR.dcm"), study + "/project.sqlite");
+        patchFile(dicomdir, "77654033\\CT2\\17106", "project.sqlite    ");
+
         const dicom::StudyTree tree = dicom::StudyScanner::scan(dicomdir);
-        QCOMPARE(tree.instanceCount(), 28); // 31 in the reference DICOMDIR, 3 refused
+        QCOMPARE(tree.instanceCount(), 27); // 31 in the reference DICOMDIR, 4 refused
+        QVERIFY(std::any_of(tree.problems.begin(), tree.problems.end(),
+                            [](const std::string& p) { return contains(p, "project database"); }));
+        for (const auto& in : allInstances(tree))
+            QVERIFY2(!contains(in.path, "project.sqlite"), in.path.c_str());
+        // Neither opened directly nor listed by a folder scan.
+        try {
+            dicom::ImageLoader::load(study + "/project.sqlite");
+            QFAIL("a project database was read as an image");
+        } catch (const Error& e) {
+            QVERIFY2(contains(e.message(), "project database"), e.what());
+        }
+        const dicom::StudyTree scanned = dicom::StudyScanner::scan(study);
+        for (const auto& in : allInstances(scanned))
+            QVERIFY2(!contains(in.path, "project.sqlite"), in.path.c_str());
         const std::string root = fs::canonical(study).string() + "/";
         for (const auto& in : allInstances(tree))
             QVERIFY2(in.path.rfind(root, 0) == 0, in.path.c_str());
