@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <sstream>
@@ -41,6 +42,8 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
         }
     EvaluationResult r;
     r.methods = methods;
+    std::map<Method, std::vector<float>> pooledScores;
+    std::vector<bool> pooledLabels;
     auto since = [](std::chrono::steady_clock::time_point t) {
         return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
     };
@@ -68,6 +71,11 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
         ImageOutcome io;
         io.name = f.name;
         io.truth = *f.truth;
+        io.candidates = static_cast<int>(boxes.size());
+        io.oracle = CandidateDiagnosis::oracle(boxes, *f.truth);
+        const auto labels = CandidateDiagnosis::labels(boxes, *f.truth, r.positiveDice);
+        io.positives = static_cast<int>(std::count(labels.begin(), labels.end(), true));
+        pooledLabels.insert(pooledLabels.end(), labels.begin(), labels.end());
         for (Method m : methods) {
             MethodOutcome mo;
             double seconds = candSeconds;
@@ -89,12 +97,24 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
             mo.detection.method = methodName(m);
             mo.detection.seconds = seconds;
             mo.dice = dice(mo.detection.box, *f.truth);
+            mo.oracleRank = CandidateDiagnosis::rank(likelihoods, io.oracle.index);
+            mo.auc = CandidateDiagnosis::auc(likelihoods, labels);
+            mo.cause = CandidateDiagnosis::cause(boxes, likelihoods, mo.dice, *f.truth, r.failureDice);
+            auto& pooled = pooledScores[m];
+            pooled.insert(pooled.end(), likelihoods.begin(), likelihoods.end());
             io.methods[m] = mo;
         }
         r.images.push_back(std::move(io));
     }
+    for (const auto& io : r.images) {
+        r.meanOracleDice += io.oracle.dice / static_cast<double>(r.images.size());
+        r.meanCandidates += io.candidates / static_cast<double>(r.images.size());
+        r.oracleFailures += io.oracle.dice < r.failureDice ? 1 : 0;
+    }
     for (Method m : methods) {
         MethodSummary s;
+        std::vector<int> ranks;
+        int aucFrames = 0;
         for (const auto& io : r.images) {
             const auto& mo = io.methods.at(m);
             s.meanDice += mo.dice;
@@ -103,8 +123,22 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
             s.lowConfidence += mo.detection.lowConfidence ? 1 : 0;
             s.meanCnnBoxes += mo.hybridCnnBoxes;
             s.exact += mo.hybridExact ? 1 : 0;
+            s.coverageFailures += mo.cause == FailureCause::Coverage ? 1 : 0;
+            s.scoringFailures += mo.cause == FailureCause::Scoring ? 1 : 0;
+            s.choiceFailures += mo.cause == FailureCause::Choice ? 1 : 0;
+            if (std::isfinite(mo.auc)) {
+                s.meanImageAuc += mo.auc;
+                ++aucFrames;
+            }
+            ranks.push_back(mo.oracleRank);
             ++s.n;
         }
+        s.meanImageAuc = aucFrames ? s.meanImageAuc / aucFrames : std::nan("");
+        std::sort(ranks.begin(), ranks.end());
+        if (!ranks.empty())
+            s.medianOracleRank = ranks.size() % 2 ? ranks[ranks.size() / 2]
+                                                  : 0.5 * (ranks[ranks.size() / 2 - 1] + ranks[ranks.size() / 2]);
+        s.auc = CandidateDiagnosis::auc(pooledScores[m], pooledLabels);
         s.meanDice /= s.n;
         s.meanSeconds /= s.n;
         s.meanCnnBoxes /= s.n;
@@ -117,17 +151,28 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
 std::string Evaluation::table(const EvaluationResult& r, const std::string& backboneTitle, const std::string& note)
 {
     std::ostringstream out;
-    char line[256];
-    std::snprintf(line, sizeof line, "%-24s %12s %10s %6s %10s %10s\n", "Method", "Mean Dice", "Failures", "n",
-                  "Low conf.", "s/image");
-    out << line << std::string(77, '-') << "\n";
+    char line[320];
+    std::snprintf(line, sizeof line, "%-24s %9s %8s %4s %9s %8s %6s %7s %15s\n", "Method", "Mean Dice", "Failures",
+                  "n", "Low conf.", "s/image", "AUC", "Rank", "cov/score/chc");
+    out << line << std::string(96, '-') << "\n";
     for (Method m : r.methods) {
         const auto& s = r.summary.at(m);
-        std::snprintf(line, sizeof line, "%-24s %12.3f %10d %6d %10d %10.3f\n", methodTitle(m, backboneTitle).c_str(),
-                      s.meanDice, s.failures, s.n, s.lowConfidence, s.meanSeconds);
+        char causes[48];
+        std::snprintf(causes, sizeof causes, "%d/%d/%d", s.coverageFailures, s.scoringFailures, s.choiceFailures);
+        std::snprintf(line, sizeof line, "%-24s %9.3f %8d %4d %9d %8.3f %6.3f %7.1f %15s\n",
+                      methodTitle(m, backboneTitle).c_str(), s.meanDice, s.failures, s.n, s.lowConfidence,
+                      s.meanSeconds, s.auc, s.medianOracleRank, causes);
         out << line;
     }
-    out << "Failures: Dice < " << r.failureDice << ".";
+    std::snprintf(line, sizeof line, "%-24s %9.3f %8d %4zu\n", "Candidate oracle", r.meanOracleDice, r.oracleFailures,
+                  r.images.size());
+    out << line;
+    std::snprintf(line, sizeof line, "%.0f", r.meanCandidates);
+    out << "Failures: Dice < " << r.failureDice << ". Candidate oracle: the best Dice any of the " << line
+        << " candidates per image reaches. AUC: patch-level ROC AUC over all validation candidates (positive: Dice >= "
+        << r.positiveDice << "). Rank: median rank of the oracle's candidate (1 = chosen). Failures by cause: "
+           "coverage (no candidate reaches it), scoring (none that does is classified positive), choice (one is, "
+           "another was more likely).";
     if (!note.empty())
         out << " " << note;
     out << "\n";
@@ -137,11 +182,11 @@ std::string Evaluation::table(const EvaluationResult& r, const std::string& back
 std::string Evaluation::csv(const EvaluationResult& r)
 {
     std::ostringstream out;
-    out << "image,truth_x,truth_y,truth_w,truth_h";
+    out << "image,truth_x,truth_y,truth_w,truth_h,candidates,oracle_dice";
     for (Method m : r.methods) {
         const auto n = methodName(m);
         out << "," << n << "_x," << n << "_y," << n << "_w," << n << "_h," << n << "_dice," << n << "_likelihood,"
-            << n << "_low_confidence";
+            << n << "_low_confidence," << n << "_oracle_rank," << n << "_auc," << n << "_failure_cause";
     }
     out << "\n";
     auto quote = [](const std::string& s) {
@@ -153,14 +198,23 @@ std::string Evaluation::csv(const EvaluationResult& r)
         return q + "\"";
     };
     for (const auto& io : r.images) {
-        out << quote(io.name) << "," << io.truth.x << "," << io.truth.y << "," << io.truth.width << "," << io.truth.height;
+        out << quote(io.name) << "," << io.truth.x << "," << io.truth.y << "," << io.truth.width << "," << io.truth.height
+            << "," << io.candidates;
+        char oracle[32];
+        std::snprintf(oracle, sizeof oracle, ",%.4f", io.oracle.dice);
+        out << oracle;
         for (Method m : r.methods) {
             const auto& mo = io.methods.at(m);
             const Box& b = mo.detection.box;
-            char buf[160];
-            std::snprintf(buf, sizeof buf, ",%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%d", b.x, b.y, b.width, b.height, mo.dice,
-                          mo.detection.likelihood, mo.detection.lowConfidence ? 1 : 0);
+            char buf[200];
+            std::snprintf(buf, sizeof buf, ",%.1f,%.1f,%.1f,%.1f,%.4f,%.4f,%d,%d,", b.x, b.y, b.width, b.height, mo.dice,
+                          mo.detection.likelihood, mo.detection.lowConfidence ? 1 : 0, mo.oracleRank);
             out << buf;
+            if (std::isfinite(mo.auc)) {
+                std::snprintf(buf, sizeof buf, "%.4f", mo.auc);
+                out << buf;
+            }
+            out << "," << failureCauseName(mo.cause);
         }
         out << "\n";
     }
@@ -172,25 +226,39 @@ std::string Evaluation::json(const EvaluationResult& r)
     nlohmann::json methods = nlohmann::json::object();
     for (Method m : r.methods) {
         const auto& s = r.summary.at(m);
+        auto finite = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); };
         methods[methodName(m)] = {{"mean_dice", s.meanDice}, {"failures", s.failures}, {"n", s.n},
-                                  {"low_confidence", s.lowConfidence}, {"seconds_per_image", s.meanSeconds}};
+                                  {"low_confidence", s.lowConfidence}, {"seconds_per_image", s.meanSeconds},
+                                  {"auc", finite(s.auc)}, {"mean_image_auc", finite(s.meanImageAuc)},
+                                  {"median_oracle_rank", s.medianOracleRank},
+                                  {"failure_causes", {{"coverage", s.coverageFailures}, {"scoring", s.scoringFailures},
+                                                      {"choice", s.choiceFailures}}}};
         if (m == Method::Hybrid)
             methods[methodName(m)]["cascade"] = {{"cnn_candidates_per_image", s.meanCnnBoxes},
                                                  {"provably_exhaustive_images", s.exact}};
     }
     nlohmann::json per = nlohmann::json::array();
     for (const auto& io : r.images) {
-        nlohmann::json img{{"image", io.name}, {"truth", boxJson(io.truth)}};
+        nlohmann::json img{{"image", io.name}, {"truth", boxJson(io.truth)}, {"candidates", io.candidates},
+                           {"oracle_dice", io.oracle.dice}, {"positive_candidates", io.positives}};
         nlohmann::json d = nlohmann::json::object();
         for (Method m : r.methods) {
             const auto& mo = io.methods.at(m);
             d[methodName(m)] = {{"dice", mo.dice}, {"box", boxJson(mo.detection.box)},
-                                {"likelihood", mo.detection.likelihood}, {"low_confidence", mo.detection.lowConfidence}};
+                                {"likelihood", mo.detection.likelihood}, {"low_confidence", mo.detection.lowConfidence},
+                                {"oracle_rank", mo.oracleRank},
+                                {"auc", std::isfinite(mo.auc) ? nlohmann::json(mo.auc) : nlohmann::json(nullptr)},
+                                {"failure_cause", failureCauseName(mo.cause)}};
         }
         img["methods"] = d;
         per.push_back(img);
     }
-    return nlohmann::json{{"failure_dice", r.failureDice}, {"methods", methods}, {"per_image", per}}.dump(2);
+    return nlohmann::json{{"failure_dice", r.failureDice},
+                          {"candidate_oracle", {{"mean_dice", r.meanOracleDice}, {"failures", r.oracleFailures},
+                                                {"mean_candidates", r.meanCandidates}}},
+                          {"methods", methods},
+                          {"per_image", per}}
+        .dump(2);
 }
 
 } // namespace ks::detect

@@ -1,9 +1,12 @@
 #pragma once
 /// \file Evaluation.h
 /// The paper's Table 1 on annotated frames: per image the Dice of the chosen box with the
-/// ground truth; per method the mean Dice and the failures (Dice < 0.8).
+/// ground truth; per method the mean Dice and the failures (Dice < 0.8). With each, the
+/// diagnosis (CandidateDiagnosis): the candidate oracle per frame, each method's rank of the
+/// oracle's box, its patch-level ROC AUC on the candidates, and the cause of each failure.
 
 #include "AnnotatedFrame.h"
+#include "CandidateDiagnosis.h"
 #include "Detector.h"
 #include "Method.h"
 
@@ -22,6 +25,9 @@ struct MethodOutcome
     double dice = 0;
     int hybridCnnBoxes = 0;    ///< hybrid: candidates that went through the CNN (cascade)
     bool hybridExact = false;  ///< hybrid: provably the answer of an exhaustive evaluation
+    int oracleRank = 0;        ///< rank of the oracle's candidate in this method's likelihoods (1 = chosen)
+    double auc = 0;            ///< ROC AUC on this frame's candidates (NaN: one class only)
+    FailureCause cause = FailureCause::None;
 };
 
 /// One frame's answers.
@@ -29,6 +35,9 @@ struct ImageOutcome
 {
     std::string name;
     Box truth;
+    int candidates = 0;
+    CandidateOracle oracle;    ///< the best candidate of this frame
+    int positives = 0;         ///< candidates with Dice ≥ the positive threshold
     std::map<Method, MethodOutcome> methods;
 };
 
@@ -42,6 +51,10 @@ struct MethodSummary
     double meanSeconds = 0;  ///< candidates + features + scoring per frame
     double meanCnnBoxes = 0; ///< hybrid: candidates through the CNN per frame
     int exact = 0;           ///< hybrid: frames whose answer is provably the exhaustive one
+    double auc = 0;          ///< ROC AUC over all frames' candidates pooled (NaN: one class only)
+    double meanImageAuc = 0; ///< mean of the per-frame AUCs (frames with both classes)
+    double medianOracleRank = 0;
+    int coverageFailures = 0, scoringFailures = 0, choiceFailures = 0;
 };
 
 /// Value type.
@@ -51,6 +64,10 @@ struct EvaluationResult
     std::vector<ImageOutcome> images;
     std::map<Method, MethodSummary> summary;
     double failureDice = 0.8;
+    double positiveDice = 0.8;   ///< patch label threshold of the AUC
+    double meanOracleDice = 0;   ///< mean over frames of the candidate oracle
+    int oracleFailures = 0;      ///< frames whose oracle is below failureDice
+    double meanCandidates = 0;
 };
 
 /// Stateless; thread-safe for different detectors.
@@ -63,10 +80,12 @@ public:
     static EvaluationResult run(Detector& detector, const std::vector<AnnotatedFrame>& frames,
                                 const std::vector<Method>& methods, Progress& progress = NullProgress::instance());
 
-    /// Table 1 as aligned text; `note` is printed under it (e.g. "no ImageNet transfer").
+    /// Table 1 as aligned text with the diagnosis columns (AUC, median oracle rank, failures by
+    /// cause) and the candidate oracle's row; `note` is printed under it (e.g. "no ImageNet transfer").
     static std::string table(const EvaluationResult& r, const std::string& backboneTitle = "CaffeNet",
                              const std::string& note = {});
-    /// One row per image: name, truth, and per method box, Dice, likelihood, low confidence.
+    /// One row per image: name, truth, oracle, and per method box, Dice, likelihood, low
+    /// confidence, oracle rank, AUC, failure cause.
     static std::string csv(const EvaluationResult& r);
     /// {"methods": {"haar": {"mean_dice", "failures", "n", ...}}, "per_image": [...]}
     static std::string json(const EvaluationResult& r);

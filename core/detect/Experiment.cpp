@@ -208,6 +208,31 @@ ExperimentResult Experiment::run(const ExperimentOptions& o, Progress& progress)
     return r;
 }
 
+std::string Experiment::diagnosis(const EvaluationResult& e, const std::string& backboneTitle)
+{
+    std::ostringstream s;
+    char line[256];
+    s << "## Diagnosis\n\n";
+    std::snprintf(line, sizeof line,
+                  "The candidates reach a mean best Dice of %.3f on the validation images (the candidate oracle); on "
+                  "%d of %zu images no candidate reaches %.2g, so no method can succeed there.\n\n",
+                  e.meanOracleDice, e.oracleFailures, e.images.size(), e.failureDice);
+    s << line;
+    for (Method m : e.methods) {
+        const auto& sm = e.summary.at(m);
+        std::snprintf(line, sizeof line,
+                      "- %s: %d failure(s): %d coverage, %d scoring, %d choice; patch AUC %.3f (mean per image "
+                      "%.3f); the oracle's candidate ranks %.1f (median)\n",
+                      methodTitle(m, backboneTitle).c_str(), sm.failures, sm.coverageFailures, sm.scoringFailures,
+                      sm.choiceFailures, sm.auc, sm.meanImageAuc, sm.medianOracleRank);
+        s << line;
+    }
+    s << "\nCoverage: widen or densify the candidates (sizes, positions). Scoring: the classifier does not find "
+         "the good boxes (features, training). Choice: a good box was classified positive but another was more "
+         "likely (the decision rule).\n\n";
+    return s.str();
+}
+
 std::string Experiment::report(const ExperimentOptions& o, const ExperimentResult& r)
 {
     std::ostringstream s;
@@ -243,6 +268,7 @@ std::string Experiment::report(const ExperimentOptions& o, const ExperimentResul
           << " images the answer is provably the one of scoring every candidate (no candidate left out could "
              "win even with a CNN likelihood of 1).\n\n";
     }
+    s << diagnosis(r.evaluation, r.backboneTitle);
     s << "## Time and memory\n\n";
     s << "- Loading: " << r.loadSeconds << " s, training: " << r.trainSeconds << " s, evaluation: " << r.evaluateSeconds
       << " s, total: " << r.totalSeconds << " s\n";

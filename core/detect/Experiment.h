@@ -56,6 +56,9 @@ public:
     static std::string transferNote(const TrainConfig& config);
     /// "CaffeNet" / "SqueezeNet" for Table 1 titles.
     static std::string backboneTitle(const std::string& backbone);
+    /// The report's diagnosis section (Markdown): the candidate oracle and each method's
+    /// failures by cause, AUC and oracle rank.
+    static std::string diagnosis(const EvaluationResult& evaluation, const std::string& backboneTitle);
     /// The readable report (Markdown).
     static std::string report(const ExperimentOptions& options, const ExperimentResult& result);
     /// Peak resident memory of this process in MB (Linux), 0 when unknown.
