@@ -45,6 +45,7 @@ int detectCommand(const std::vector<std::string>& args, Io io);
 int evaluateCommand(const std::vector<std::string>& args, Io io);
 int experimentCommand(const std::vector<std::string>& args, Io io);
 int benchDetectCommand(const std::vector<std::string>& args, Io io);
+int benchCandidatesCommand(const std::vector<std::string>& args, Io io);
 int benchHybridCommand(const std::vector<std::string>& args, Io io);
 int reportCommand(const std::vector<std::string>& args, Io io);
 

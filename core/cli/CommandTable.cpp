@@ -24,6 +24,8 @@ const std::vector<Command>& commandTable()
         {"bench-detect", "bench-detect [--backbone caffenet|squeezenet] [--caffe PROTOTXT CAFFEMODEL]",
          "detection timing per stage",
          benchDetectCommand},
+        {"bench-candidates", "bench-candidates --train TRAIN.json --val VAL.json [--preset P] [--candidates N] [--json]",
+         "how well the candidates reach the truth (candidate oracle)", benchCandidatesCommand},
         {"bench-hybrid", "bench-hybrid --model MODEL_DIR --study COCO.json [--hybrid-top K] [--fast-full]",
          "hybrid Dice and time: per-patch path vs cascade", benchHybridCommand},
         {"report", "report --model MODEL_DIR --study DIR --out FILE.html", "interpretability report",

@@ -11,7 +11,8 @@ std::map<std::string, int> trainOptionArity()
 {
     return {{"preset", 1},  {"methods", 1},    {"caffe", 2},  {"backbone", 1}, {"candidates", 1}, {"haar", 1},
             {"seed", 1},    {"negatives", 1},  {"rounds", 1}, {"epochs", 1},   {"lr", 1},         {"per-patch", 0},
-            {"category", 1}, {"quiet", 0}, {"hybrid-top", 1}, {"patch-positives", 1},
+            {"category", 1}, {"quiet", 0}, {"hybrid-top", 1}, {"row-top", 1}, {"patch-positives", 1},
+            {"candidate-layout", 1}, {"scale-ratio", 1},
             {"torchscript", 1}, {"trust-torchscript", 0}};
 }
 
@@ -24,6 +25,9 @@ const char* trainOptionHelp()
            "                         is a program that runs while it loads: only for files you trust\n"
            "  --backbone NAME        caffenet | squeezenet (default caffenet)\n"
            "  --candidates N         candidate boxes per frame (default 2000)\n"
+           "  --candidate-layout L   1 = every size of the range on a square grid (before);\n"
+           "                         2 = sizes near a training box's, staggered rows (default)\n"
+           "  --scale-ratio R        ratio between neighbouring candidate widths/heights (default 1.15)\n"
            "  --haar N               Haar features (default 2000)\n"
            "  --negatives R          negatives per positive (default 8)\n"
            "  --rounds N             boosting rounds (default 200, as the paper)\n"
@@ -31,6 +35,9 @@ const char* trainOptionHelp()
            "  --per-patch            CNN features per warped patch as the paper (slow) instead of the fast path\n"
            "  --hybrid-top N         hybrid: only the Haar-GBM's top N candidates go through the CNN\n"
            "                         (per-patch features; default 32, 0 = all)\n"
+           "  --row-top N            NA/PA/FA rows: their fast path ranks the candidates and the top N\n"
+           "                         are decided with the paper's per-patch features (default 64;\n"
+           "                         0 = the fast path decides)\n"
            "  --patch-positives N    per image, fine-tuning and per-patch features use up to N positives\n"
            "                         and 3× as many negatives (default 16, 0 = all labels)\n"
            "  --seed S               seed of labels, boosting and CNN (default: fixed)\n"
@@ -44,6 +51,8 @@ detect::TrainConfig trainConfigFrom(const Args& a, const std::string& defaultMet
     c.preset = detect::TargetPreset::load(a.value("preset", "data"));
     c.methods = detect::parseMethods(a.value("methods", defaultMethods));
     c.candidates.targetCount = a.integer("candidates", c.candidates.targetCount, 10, kMaxCandidates);
+    c.candidates.layout = a.integer("candidate-layout", c.candidates.layout, 1, 2);
+    c.candidates.scaleRatio = a.number("scale-ratio", c.candidates.scaleRatio, 1.01, 2.0);
     c.haarCount = a.integer("haar", c.haarCount, 1, 20000);
     c.labels.negativeRatio = a.number("negatives", c.labels.negativeRatio, 0.01, 1000);
     c.gbm.rounds = a.integer("rounds", c.gbm.rounds, 1, 100000);
@@ -85,6 +94,7 @@ detect::TrainConfig trainConfigFrom(const Args& a, const std::string& defaultMet
     c.cnn.learningRate = a.number("lr", c.cnn.learningRate, 1e-9, 10);
     c.cnn.fastPath = !a.has("per-patch");
     c.hybrid.cnnTop = a.integer("hybrid-top", c.hybrid.cnnTop, 0, kMaxCandidates);
+    c.hybrid.rowTop = a.integer("row-top", c.hybrid.rowTop, 0, kMaxCandidates);
     c.cnn.patchPositives = a.integer("patch-positives", c.cnn.patchPositives, 0, 100000);
     return c;
 }

@@ -74,7 +74,13 @@ SizeModel SizeModel::learn(const TargetPreset& preset, const std::vector<SizedBo
         throw Error("No training boxes to learn candidate sizes from", "Annotate at least one image");
     const double margin = preset.trainingMargin;
     SizeModel m;
+    m.m_margin = margin;
     m.m_px = spread(valid, false, margin);
+    for (const auto& b : valid) {
+        m.m_pxSizes.emplace_back(b.box.width, b.box.height);
+        if (b.mmPerPixelX > 0 && b.mmPerPixelY > 0)
+            m.m_mmSizes.emplace_back(b.box.width * b.mmPerPixelX, b.box.height * b.mmPerPixelY);
+    }
     const bool calibrated = std::all_of(valid.begin(), valid.end(),
                                         [](const SizedBox& b) { return b.mmPerPixelX > 0 && b.mmPerPixelY > 0; });
     if (calibrated) {
@@ -115,11 +121,59 @@ SizeRange SizeModel::pixelRange(const Calibration& c) const
     return m_px;
 }
 
+SizePrior SizeModel::prior(const Calibration& c) const
+{
+    SizePrior p;
+    p.tolerance = m_margin;
+    if (hasMm() && c.isCalibrated() && m_mmSizes.size() == m_pxSizes.size()) {
+        for (const auto& [w, h] : m_mmSizes)
+            p.sizes.emplace_back(w / c.mmPerPixelX, h / c.mmPerPixelY);
+    } else {
+        p.sizes = m_pxSizes;
+    }
+    return p;
+}
+
+bool SizePrior::admits(double w, double h) const
+{
+    const double k = 1 + tolerance;
+    for (const auto& [tw, th] : sizes)
+        if (w <= tw * k * (1 + 1e-9) && w * k * (1 + 1e-9) >= tw && h <= th * k * (1 + 1e-9) && h * k * (1 + 1e-9) >= th)
+            return true;
+    return false;
+}
+
+namespace {
+json sizesJson(const std::vector<std::pair<double, double>>& sizes)
+{
+    json a = json::array();
+    for (const auto& [w, h] : sizes)
+        a.push_back({w, h});
+    return a;
+}
+
+std::vector<std::pair<double, double>> sizesFrom(const json& a)
+{
+    std::vector<std::pair<double, double>> out;
+    if (a.size() > 1000000)
+        throw Error("The candidate size model lists too many training sizes", "Retrain the model", Error::Kind::Corrupt);
+    for (const auto& e : a) {
+        const double w = e.at(0).get<double>(), h = e.at(1).get<double>();
+        if (!(w > 0) || !(h > 0) || !std::isfinite(w) || !std::isfinite(h))
+            throw Error("The candidate size model has a training size that is not a positive number",
+                        "Retrain the model", Error::Kind::Corrupt);
+        out.emplace_back(w, h);
+    }
+    return out;
+}
+} // namespace
+
 std::string SizeModel::toJson() const
 {
     json j;
     j["mm"] = hasMm() ? rangeJson(m_mm) : json();
     j["px"] = rangeJson(m_px);
+    j["training_sizes"] = {{"mm", sizesJson(m_mmSizes)}, {"px", sizesJson(m_pxSizes)}, {"margin", m_margin}};
     return j.dump();
 }
 
@@ -130,6 +184,15 @@ SizeModel SizeModel::fromJson(const std::string& text)
         SizeModel m;
         m.m_mm = rangeFrom(j.at("mm"));
         m.m_px = rangeFrom(j.at("px"));
+        if (j.contains("training_sizes")) { // models from before it have no prior
+            const json& t = j.at("training_sizes");
+            m.m_mmSizes = sizesFrom(t.at("mm"));
+            m.m_pxSizes = sizesFrom(t.at("px"));
+            m.m_margin = t.at("margin").get<double>();
+            if (!(m.m_margin >= 0 && m.m_margin <= 5))
+                throw Error("The candidate size model's margin is out of range", "Retrain the model",
+                            Error::Kind::Corrupt);
+        }
         return m;
     } catch (const json::exception& e) {
         throw Error("The candidate size model is malformed: " + jsonReason(e), "Retrain the model",
@@ -159,12 +222,17 @@ struct SweepPlan
     {
         double w, h, sx, sy;
         long long nx, ny;
+        long long nxOdd; ///< boxes on odd rows
+        /// 0: odd rows as even ones; 1: odd rows half a step right, as many boxes, the pattern
+        /// centred; 2: odd rows between the even ones' boxes (one fewer).
+        int stagger;
     };
     std::vector<Cell> cells;
     double total = 0; ///< Σ nx·ny (a double: cannot overflow)
 };
 
-SweepPlan plan(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio)
+SweepPlan plan(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio,
+               const SizePrior& prior, bool staggered)
 {
     SweepPlan p;
     if (region.isEmpty() || range.isEmpty() || !(strideFraction > 0) || !std::isfinite(strideFraction))
@@ -183,27 +251,34 @@ SweepPlan plan(const Box& region, const SizeRange& range, double strideFraction,
             const double a = h / w;
             if (a < range.aspectMin * (1 - 1e-9) || a > range.aspectMax * (1 + 1e-9))
                 continue;
+            if (!prior.isEmpty() && !prior.admits(w, h))
+                continue;
             const double sx = std::max(1.0, strideFraction * w), sy = std::max(1.0, strideFraction * h);
             const long long nx = static_cast<long long>(std::floor((region.width - w) / sx + 1e-9)) + 1;
             const long long ny = static_cast<long long>(std::floor((region.height - h) / sy + 1e-9)) + 1;
-            p.cells.push_back({w, h, sx, sy, nx, ny});
-            p.total += static_cast<double>(nx) * static_cast<double>(ny);
+            // A shifted row fits when half a step is left over; else odd rows keep the even layout.
+            const double slack = region.width - w - static_cast<double>(nx - 1) * sx;
+            const int stagger = !staggered ? 0 : slack >= 0.5 * sx - 1e-9 ? 1 : nx > 1 ? 2 : 0;
+            const long long nxOdd = stagger == 2 ? nx - 1 : nx;
+            p.cells.push_back({w, h, sx, sy, nx, ny, nxOdd, stagger});
+            p.total += static_cast<double>(nx) * static_cast<double>((ny + 1) / 2)
+                       + static_cast<double>(nxOdd) * static_cast<double>(ny / 2);
         }
     return p;
 }
 } // namespace
 
 std::size_t CandidateGenerator::sweepCount(const Box& region, const SizeRange& range, double strideFraction,
-                                           double scaleRatio)
+                                           double scaleRatio, const SizePrior& prior, bool staggered)
 {
-    const double total = plan(region, range, strideFraction, scaleRatio).total;
+    const double total = plan(region, range, strideFraction, scaleRatio, prior, staggered).total;
     return total > 1e18 ? static_cast<std::size_t>(1e18) : static_cast<std::size_t>(total);
 }
 
 std::vector<Box> CandidateGenerator::sweep(const Box& region, const SizeRange& range, double strideFraction,
-                                           double scaleRatio)
+                                           double scaleRatio, const SizePrior& prior, bool staggered)
 {
-    const SweepPlan p = plan(region, range, strideFraction, scaleRatio);
+    const SweepPlan p = plan(region, range, strideFraction, scaleRatio, prior, staggered);
     if (p.total > static_cast<double>(kMaxBoxes)) {
         std::ostringstream s;
         s.precision(3);
@@ -218,23 +293,34 @@ std::vector<Box> CandidateGenerator::sweep(const Box& region, const SizeRange& r
         // centre the grid in the region
         const double x0 = region.x + (region.width - c.w - static_cast<double>(c.nx - 1) * c.sx) / 2;
         const double y0 = region.y + (region.height - c.h - static_cast<double>(c.ny - 1) * c.sy) / 2;
-        for (long long iy = 0; iy < c.ny; ++iy)
-            for (long long ix = 0; ix < c.nx; ++ix)
-                out.push_back(Box{x0 + static_cast<double>(ix) * c.sx, y0 + static_cast<double>(iy) * c.sy, c.w, c.h});
+        // Staggered: odd rows start half a step right of even ones; with as many boxes on both,
+        // the whole pattern is centred.
+        const double xEven =
+            c.stagger == 1 ? region.x + (region.width - c.w - (static_cast<double>(c.nx) - 0.5) * c.sx) / 2 : x0;
+        for (long long iy = 0; iy < c.ny; ++iy) {
+            const bool odd = c.stagger != 0 && (iy % 2) == 1;
+            const double xs = odd ? xEven + 0.5 * c.sx : xEven;
+            const long long n = odd ? c.nxOdd : c.nx;
+            for (long long ix = 0; ix < n; ++ix)
+                out.push_back(Box{xs + static_cast<double>(ix) * c.sx, y0 + static_cast<double>(iy) * c.sy, c.w, c.h});
+        }
     }
     return out;
 }
 
-std::vector<Box> CandidateGenerator::generate(const Box& region, const SizeRange& range, const CandidateConfig& config)
+std::vector<Box> CandidateGenerator::generate(const Box& region, const SizeRange& range, const CandidateConfig& config,
+                                              const SizePrior& givenPrior)
 {
+    const bool staggered = config.layout >= 2;
+    const SizePrior prior = config.layout >= 2 ? givenPrior : SizePrior{};
     if (config.targetCount <= 0)
-        return sweep(region, range, config.strideFraction, config.scaleRatio);
+        return sweep(region, range, config.strideFraction, config.scaleRatio, prior, staggered);
     // The count falls monotonically (up to rounding) with the stride: bisect on log(stride),
     // counting without making boxes.
     double lo = 0.01, hi = 1.0;
-    auto count = [&](double f) { return sweepCount(region, range, f, config.scaleRatio); };
+    auto count = [&](double f) { return sweepCount(region, range, f, config.scaleRatio, prior, staggered); };
     if (count(hi) >= static_cast<size_t>(config.targetCount))
-        return sweep(region, range, hi, config.scaleRatio);
+        return sweep(region, range, hi, config.scaleRatio, prior, staggered);
     for (int i = 0; i < 30; ++i) {
         const double mid = std::sqrt(lo * hi);
         if (count(mid) > static_cast<size_t>(config.targetCount))
@@ -244,7 +330,7 @@ std::vector<Box> CandidateGenerator::generate(const Box& region, const SizeRange
         if (hi / lo < 1.01)
             break;
     }
-    return sweep(region, range, hi, config.scaleRatio);
+    return sweep(region, range, hi, config.scaleRatio, prior, staggered);
 }
 
 std::vector<Box> CandidateGenerator::forFrame(int width, int height, const Calibration& calibration,
@@ -258,7 +344,7 @@ std::vector<Box> CandidateGenerator::forFrame(int width, int height, const Calib
         if (x1 > x0 && y1 > y0)
             region = Box{x0, y0, x1 - x0, y1 - y0};
     }
-    return generate(region, sizes.pixelRange(calibration), config);
+    return generate(region, sizes.pixelRange(calibration), config, sizes.prior(calibration));
 }
 
 } // namespace ks::detect

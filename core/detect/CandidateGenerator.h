@@ -20,6 +20,22 @@ struct CandidateConfig
     int targetCount = 2000;      ///< > 0: choose the stride so that a frame gets about this many boxes
     double strideFraction = 0.1; ///< position step as a fraction of the box size (used when targetCount == 0)
     double scaleRatio = 1.15;    ///< ratio between neighbouring widths (and heights)
+    /// 1: every width × height of the size range on a square grid (bundles from before);
+    /// 2: only the sizes near a training box's (within the preset's training margin per axis:
+    /// the training-box density prior) on staggered rows (odd rows shifted by half a step), so
+    /// that the same number of boxes lies closer to any target.
+    int layout = 2;
+};
+
+/// Sizes of the training boxes in one image's pixels and how far (relative, per axis) a
+/// candidate size may be from one of them. Empty: no prior (every size of the range).
+struct SizePrior
+{
+    std::vector<std::pair<double, double>> sizes; ///< (width, height)
+    double tolerance = 0.15;
+    bool isEmpty() const { return sizes.empty(); }
+    /// True when some training size is within the tolerance of (w, h) on both axes.
+    bool admits(double w, double h) const;
 };
 
 /// Ranges of box width, height (pixels or mm) and aspect (height / width). Value type.
@@ -52,6 +68,11 @@ public:
     /// image's own pixel size, or the training boxes' pixel range when uncalibrated.
     SizeRange pixelRange(const Calibration& calibration) const;
 
+    /// The training boxes' sizes for an image with this calibration (mm sizes converted with its
+    /// pixel size; pixel sizes when it or the training was uncalibrated). Empty for a model from
+    /// before the prior was kept.
+    SizePrior prior(const Calibration& calibration) const;
+
     const SizeRange& mmRange() const { return m_mm; }       ///< empty when training was uncalibrated
     const SizeRange& pixelRangeUncalibrated() const { return m_px; }
     bool hasMm() const { return !m_mm.isEmpty(); }
@@ -62,6 +83,9 @@ public:
 private:
     SizeRange m_mm;
     SizeRange m_px;
+    std::vector<std::pair<double, double>> m_mmSizes; ///< training boxes in mm (calibrated training)
+    std::vector<std::pair<double, double>> m_pxSizes; ///< training boxes in pixels
+    double m_margin = 0.15;
 };
 
 /// Stateless; thread-safe.
@@ -69,8 +93,10 @@ class CandidateGenerator
 {
 public:
     /// Boxes inside `region` (the field of view clipped to the frame) with sizes in `range`
-    /// (pixels). Deterministic order: by width, height, then row-major position.
-    static std::vector<Box> generate(const Box& region, const SizeRange& range, const CandidateConfig& config);
+    /// (pixels) and, for layout 2, admitted by `prior` (when not empty). Deterministic order: by
+    /// width, height, then row-major position.
+    static std::vector<Box> generate(const Box& region, const SizeRange& range, const CandidateConfig& config,
+                                     const SizePrior& prior = {});
 
     /// Boxes for one frame: region = calibration.fieldOfView ∩ frame (or the whole frame).
     static std::vector<Box> forFrame(int width, int height, const Calibration& calibration,
@@ -85,9 +111,13 @@ public:
 
     /// Boxes at a fixed stride fraction (no target count).
     /// \throws ks::Error when they would be more than kMaxBoxes (names the sizes and the count).
-    static std::vector<Box> sweep(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio);
+    /// With `staggered`, odd rows are shifted by half a step; sizes not admitted by a non-empty
+    /// `prior` are left out.
+    static std::vector<Box> sweep(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio,
+                                  const SizePrior& prior = {}, bool staggered = false);
     /// How many boxes sweep() makes, computed without making them.
-    static std::size_t sweepCount(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio);
+    static std::size_t sweepCount(const Box& region, const SizeRange& range, double strideFraction, double scaleRatio,
+                                  const SizePrior& prior = {}, bool staggered = false);
     /// Geometric steps from lo to hi (both included) with neighbouring ratio <= ratio (at most
     /// kMaxSteps + 1 steps).
     static std::vector<double> geometricSteps(double lo, double hi, double ratio);

@@ -64,9 +64,40 @@ std::map<std::string, std::vector<float>> Detector::scoreSets(const cv::Mat& gra
             continue;
         FeatureSet& fs = featureSet(sets[i]);
         SubProgress sub(progress, static_cast<double>(i) / sets.size(), static_cast<double>(i + 1) / sets.size());
-        const cv::Mat features = fs.extractor->extract(gray8, boxes, sub);
+        const bool cascade = fs.hasExact() && m_hybrid.rowTop > 0;
+        SubProgress fastProgress(sub, 0.0, cascade ? 0.3 : 1.0);
+        const cv::Mat features = fs.extractor->extract(gray8, boxes, fastProgress);
         out[sets[i]] = fs.gbm.predict(features);
+        if (cascade) {
+            SubProgress exactProgress(sub, 0.3, 1.0);
+            out[sets[i]] = rescorePerPatch(fs, gray8, boxes, out[sets[i]], m_hybrid.rowTop, exactProgress);
+        }
     }
+    return out;
+}
+
+std::vector<float> Detector::rescorePerPatch(FeatureSet& fs, const cv::Mat& gray8, const std::vector<Box>& boxes,
+                                             const std::vector<float>& fast, int top, Progress& progress)
+{
+    std::vector<size_t> order(boxes.size());
+    for (size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    const size_t n = std::min(boxes.size(), static_cast<size_t>(std::max(1, top)));
+    std::partial_sort(order.begin(), order.begin() + static_cast<long>(n), order.end(),
+                      [&](size_t a, size_t b) { return fast[a] != fast[b] ? fast[a] > fast[b] : a < b; });
+    std::vector<Box> some;
+    for (size_t k = 0; k < n; ++k)
+        some.push_back(boxes[order[k]]);
+    const auto exact = fs.exactGbm.predict(fs.exactExtractor->extract(gray8, some, progress));
+    float lowest = 1.0f;
+    for (float v : exact)
+        lowest = std::min(lowest, v);
+    // Boxes left out keep their order below every re-scored one.
+    std::vector<float> out(boxes.size());
+    for (size_t i = 0; i < boxes.size(); ++i)
+        out[i] = 0.5f * lowest * std::clamp(fast[i], 0.0f, 1.0f);
+    for (size_t k = 0; k < n; ++k)
+        out[order[k]] = exact[k];
     return out;
 }
 

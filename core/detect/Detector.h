@@ -55,6 +55,11 @@ struct HybridConfig
     /// others keep half their Haar likelihood (the hybrid's lower bound: they cannot be chosen).
     /// 0 = every candidate goes through the CNN.
     int cnnTop = 32;
+    /// The single CNN rows (NA/PA/FA) with a per-patch GBM: their own fast-path (RoI-pooled)
+    /// likelihoods rank every candidate, and the `rowTop` most likely go through the paper's
+    /// per-patch features and GBM, which decide; the others are scaled below every re-scored box
+    /// (they cannot be chosen). 0 = the fast-path likelihoods decide (bundles from before).
+    int rowTop = 64;
 };
 
 /// What scoring the hybrid cost and whether its answer is provably the exhaustive one.
@@ -90,7 +95,8 @@ public:
     /// Candidate boxes of a frame (its field of view, sizes converted with its calibration).
     std::vector<Box> candidates(const cv::Mat& gray8, const Calibration& calibration) const;
 
-    /// GBM likelihood of every box for each requested feature set (each computed once).
+    /// GBM likelihood of every box for each requested feature set (each computed once). A CNN
+    /// set with a per-patch GBM is scored as a cascade (HybridConfig::rowTop).
     std::map<std::string, std::vector<float>> scoreSets(const cv::Mat& gray8, const std::vector<Box>& boxes,
                                                         const std::vector<std::string>& sets,
                                                         Progress& progress = NullProgress::instance());
@@ -135,6 +141,11 @@ public:
                                  int cell = 4);
 
 private:
+    /// The row cascade: the `top` boxes most likely by `fast` re-scored with the set's per-patch
+    /// features and GBM.
+    static std::vector<float> rescorePerPatch(FeatureSet& fs, const cv::Mat& gray8, const std::vector<Box>& boxes,
+                                              const std::vector<float>& fast, int top, Progress& progress);
+
     SizeModel m_sizes;
     CandidateConfig m_config;
     HybridConfig m_hybrid;

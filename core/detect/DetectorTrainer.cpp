@@ -120,8 +120,13 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
             fs.cnn = info;
             featureEnd = 0.9;
         }
-        const bool exactToo = s == "fa" && config.cnn.fastPath
-                              && std::find(config.methods.begin(), config.methods.end(), Method::Hybrid) != config.methods.end();
+        // Per-patch GBMs: for the hybrid's CNN half (fa) and, with the row cascade, for every
+        // CNN row the methods ask for (the paper's features decide among the fast path's top).
+        const bool asked = std::any_of(config.methods.begin(), config.methods.end(), [&s, &config](Method m) {
+            const auto ms = featureSetsOf(m);
+            return m == Method::Hybrid ? s == "fa" : std::find(ms.begin(), ms.end(), s) != ms.end() && config.hybrid.rowTop > 0;
+        });
+        const bool exactToo = s != "haar" && config.cnn.fastPath && asked;
         cv::Mat all;
         std::vector<float> y;
         SubProgress featuring(stage, s == "haar" ? 0.0 : 0.6, featureEnd);
@@ -130,7 +135,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
         GbmParams gp = config.gbm;
         fs.gbm.train(all, y, gp, boost);
         if (exactToo) {
-            // The hybrid's CNN half: the paper's per-patch features of the thinned patch set.
+            // The paper's per-patch features of the thinned patch set.
             all = cv::Mat();
             y.clear();
             fs.exactExtractor = CnnBackend::perPatchTwin(*fs.extractor);

@@ -142,7 +142,8 @@ std::string take(std::map<std::string, std::string>& verified, const json& set, 
 
 json candidateJson(const CandidateConfig& c)
 {
-    return {{"target_count", c.targetCount}, {"stride_fraction", c.strideFraction}, {"scale_ratio", c.scaleRatio}};
+    return {{"target_count", c.targetCount}, {"stride_fraction", c.strideFraction}, {"scale_ratio", c.scaleRatio},
+            {"layout", c.layout}};
 }
 } // namespace
 
@@ -170,7 +171,7 @@ void ModelBundle::save(Detector& detector, const std::string& dirName, const std
     manifest["app_version"] = appVersion();
     manifest["sizes"] = json::parse(detector.sizes().toJson());
     manifest["candidates"] = candidateJson(detector.candidateConfig());
-    manifest["hybrid"] = {{"cnn_top", detector.hybridConfig().cnnTop}};
+    manifest["hybrid"] = {{"cnn_top", detector.hybridConfig().cnnTop}, {"row_top", detector.hybridConfig().rowTop}};
     json files = json::object();
     json sets = json::object();
     auto put = [&](const std::string& file, const std::string& bytes) {
@@ -239,10 +240,16 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
         cc.targetCount = static_cast<int>(bounded(c.at("target_count"), 0, 100000, "candidates.target_count"));
         cc.strideFraction = bounded(c.at("stride_fraction"), 1e-3, 10, "candidates.stride_fraction");
         cc.scaleRatio = bounded(c.at("scale_ratio"), 1.001, 10, "candidates.scale_ratio");
+        // Bundles from before the layout was recorded swept the full square grid (layout 1).
+        cc.layout = c.contains("layout") ? static_cast<int>(bounded(c.at("layout"), 1, 2, "candidates.layout")) : 1;
         LoadedBundle out{Detector(SizeModel::fromJson(m.at("sizes").dump()), cc), m.dump(2)};
         HybridConfig hybrid;
         if (m.contains("hybrid") && m.at("hybrid").contains("cnn_top"))
             hybrid.cnnTop = static_cast<int>(bounded(m.at("hybrid").at("cnn_top"), 0, 100000, "hybrid.cnn_top"));
+        // Bundles written before the row cascade scored the single CNN rows with the fast path.
+        hybrid.rowTop = 0;
+        if (m.contains("hybrid") && m.at("hybrid").contains("row_top"))
+            hybrid.rowTop = static_cast<int>(bounded(m.at("hybrid").at("row_top"), 0, 100000, "hybrid.row_top"));
         out.detector.setHybridConfig(hybrid);
         for (const auto& [name, s] : m.at("feature_sets").items()) {
             FeatureSet fs;

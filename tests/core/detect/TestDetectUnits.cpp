@@ -89,6 +89,85 @@ private Q_SLOTS:
             QVERIFY(std::abs(b.height / b.width - 0.5) < 1e-9);
     }
 
+    void staggeredRowsByHand()
+    {
+        // 40×20 boxes in 100×50 at half-size strides, staggered: slack 100 - 40 - 3·20 = 0 < 10,
+        // so odd rows hold 3 boxes between the even rows' 4: rows y 0,10,20,30 → 4+3+4+3.
+        SizeRange r{40, 40, 20, 20, 0, 10};
+        const auto boxes = CandidateGenerator::sweep(Box{0, 0, 100, 50}, r, 0.5, 1.2, {}, true);
+        QCOMPARE(boxes.size(), size_t(14));
+        QCOMPARE(boxes.size(), CandidateGenerator::sweepCount(Box{0, 0, 100, 50}, r, 0.5, 1.2, {}, true));
+        QCOMPARE(boxes[4], (Box{10, 10, 40, 20}));
+        // With half a step of slack (110 wide) odd rows keep 4 boxes and the pattern is centred.
+        const auto wide = CandidateGenerator::sweep(Box{0, 0, 110, 50}, r, 0.5, 1.2, {}, true);
+        QCOMPARE(wide.size(), size_t(16));
+        QCOMPARE(wide[0].x, 0.0);
+        QCOMPARE(wide[4].x, 10.0);
+        QCOMPARE(wide[7].right(), 110.0);
+        for (const auto& b : wide)
+            QVERIFY(b.x >= -1e-9 && b.right() <= 110 + 1e-9);
+    }
+
+    void sizePriorKeepsSizesNearTrainingBoxes()
+    {
+        SizePrior prior;
+        prior.sizes = {{100, 50}};
+        prior.tolerance = 0.15;
+        QVERIFY(prior.admits(100, 50));
+        QVERIFY(prior.admits(114, 44));
+        QVERIFY(!prior.admits(120, 50));
+        QVERIFY(!prior.admits(100, 40));
+        // A range of 50–200 × 25–100 with one training size: only sizes within 15 % of it remain.
+        const SizeRange r{50, 200, 25, 100, 0, 1e9};
+        const auto boxes = CandidateGenerator::sweep(Box{0, 0, 400, 300}, r, 0.25, 1.1, prior, false);
+        QVERIFY(!boxes.empty());
+        for (const auto& b : boxes)
+            QVERIFY(prior.admits(b.width, b.height));
+        QVERIFY(boxes.size() < CandidateGenerator::sweepCount(Box{0, 0, 400, 300}, r, 0.25, 1.1));
+        // The size model keeps the training sizes (in mm) through its JSON, converted per image.
+        const auto model = SizeModel::learn(TargetPreset::dataOnly(), {SizedBox{Box{0, 0, 100, 50}, 0.5, 0.25}});
+        const auto back = SizeModel::fromJson(model.toJson());
+        const auto p = back.prior(Calibration::user(1.0));
+        QCOMPARE(p.sizes.size(), size_t(1));
+        QVERIFY(std::abs(p.sizes[0].first - 50) < 1e-9 && std::abs(p.sizes[0].second - 12.5) < 1e-9);
+        // A size model from before the prior was kept has none (every size of the range).
+        QVERIFY(SizeModel::fromJson(R"({"mm": null, "px": {"w": [1, 2], "h": [1, 2], "aspect": [0, 9]}})")
+                    .prior(Calibration::user(1.0)).isEmpty());
+    }
+
+    void layoutTwoReachesTheTruthCloser()
+    {
+        // Training boxes of one size family; validation truths drawn near them: layout 2 (prior +
+        // staggered rows) gives a higher mean best Dice than the full grid at the same count.
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<double> u(0, 1);
+        std::vector<SizedBox> train;
+        for (int i = 0; i < 20; ++i) {
+            const double w = i < 10 ? 80 + 20 * u(rng) : 220 + 40 * u(rng);
+            train.push_back({Box{0, 0, w, w * (0.6 + 0.1 * u(rng))}, 0.3, 0.3});
+        }
+        const auto sizes = SizeModel::learn(TargetPreset::dataOnly(), train);
+        double mean[3] = {0, 0, 0};
+        for (int layout = 1; layout <= 2; ++layout) {
+            CandidateConfig cc;
+            cc.layout = layout;
+            std::mt19937 truthRng(5);
+            for (int i = 0; i < 40; ++i) {
+                const SizedBox& t = train[static_cast<size_t>(i) % train.size()];
+                const Box truth{50 + 300 * u(truthRng), 40 + 200 * u(truthRng), t.box.width * (0.97 + 0.06 * u(truthRng)),
+                                t.box.height * (0.97 + 0.06 * u(truthRng))};
+                const auto boxes = CandidateGenerator::forFrame(800, 540, Calibration::user(0.3), sizes, cc);
+                QVERIFY(boxes.size() > 1500 && boxes.size() <= 2000);
+                double best = 0;
+                for (const auto& b : boxes)
+                    best = std::max(best, dice(b, truth));
+                mean[layout] += best / 40;
+            }
+        }
+        qInfo("mean best Dice: layout 1 %.3f, layout 2 %.3f", mean[1], mean[2]);
+        QVERIFY(mean[2] > mean[1] + 0.01);
+    }
+
     void targetCountIsMet()
     {
         SizeRange r{150, 300, 80, 200, 0.3, 1.2};

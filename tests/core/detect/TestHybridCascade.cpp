@@ -11,7 +11,9 @@
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 
 using namespace ks;
@@ -148,6 +150,42 @@ private Q_SLOTS:
         const auto scored = d.scoreMethods(frame, boxes, {Method::Hybrid}, NullProgress::instance(), &s);
         QCOMPARE(s.cnnBoxes, 5);
         QCOMPARE(scored.at(Method::Hybrid).size(), boxes.size());
+    }
+
+    void rowCascadeLetsThePerPatchGbmDecide()
+    {
+        // A "na" set whose fast path sees the target a little off and whose per-patch twin sees it
+        // where it is: with rowTop the per-patch GBM decides among the fast path's top boxes.
+        const auto boxes = grid();
+        const Box target{100, 60, 80, 40};
+        int fastCalls = 0, exactCalls = 0;
+        FeatureSet na = trained("na", Box{120, 70, 80, 40}, 5, boxes, &fastCalls);
+        FeatureSet exact = trained("na", target, 6, boxes, &exactCalls);
+        na.exactExtractor = std::move(exact.extractor);
+        na.exactGbm = std::move(exact.gbm);
+        QVERIFY(na.hasExact());
+        Detector d(SizeModel{}, CandidateConfig{});
+        d.addFeatureSet(std::move(na));
+        const cv::Mat frame(200, 300, CV_8UC1, cv::Scalar(0));
+        HybridConfig h;
+        h.rowTop = 0; // the fast path decides
+        d.setHybridConfig(h);
+        const auto fastOnly = Detector::choose(boxes, d.scoreSets(frame, boxes, {"na"}).at("na"));
+        h.rowTop = 48;
+        d.setHybridConfig(h);
+        fastCalls = exactCalls = 0;
+        const auto scores = d.scoreSets(frame, boxes, {"na"}).at("na");
+        QCOMPARE(exactCalls, 48); // only the top boxes go per patch
+        QCOMPARE(fastCalls, static_cast<int>(boxes.size()));
+        const auto cascaded = Detector::choose(boxes, scores);
+        QVERIFY2(dice(cascaded.box, target) > dice(fastOnly.box, target),
+                 qPrintable(QString("cascade %1, fast %2").arg(dice(cascaded.box, target)).arg(dice(fastOnly.box, target))));
+        // Boxes left out stay below every re-scored one: exactly 48 boxes reach the 48th score
+        // (ties aside), and no box left out is classified positive.
+        std::vector<float> sorted = scores;
+        std::sort(sorted.begin(), sorted.end(), std::greater<float>());
+        QVERIFY(sorted[48] < 0.5f);
+        QVERIFY(sorted[48] <= 0.5f * sorted[47] + 1e-6f);
     }
 
     void thinKeepsRatioAndSpread()
