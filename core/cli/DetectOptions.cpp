@@ -12,7 +12,7 @@ std::map<std::string, int> trainOptionArity()
     return {{"preset", 1},  {"methods", 1},    {"caffe", 2},  {"backbone", 1}, {"candidates", 1}, {"haar", 1},
             {"seed", 1},    {"negatives", 1},  {"rounds", 1}, {"epochs", 1},   {"lr", 1},         {"per-patch", 0},
             {"category", 1}, {"quiet", 0}, {"hybrid-top", 1}, {"row-top", 1}, {"patch-positives", 1},
-            {"candidate-layout", 1}, {"scale-ratio", 1},
+            {"candidate-layout", 1}, {"scale-ratio", 1}, {"refine-top", 1},
             {"torchscript", 1}, {"trust-torchscript", 0}};
 }
 
@@ -28,18 +28,20 @@ const char* trainOptionHelp()
            "  --candidate-layout L   1 = every size of the range on a square grid (before);\n"
            "                         2 = sizes near a training box's, staggered rows (default)\n"
            "  --scale-ratio R        ratio between neighbouring candidate widths/heights (default 1.15)\n"
+           "  --refine-top N         coarse-to-fine: refine around the Haar-GBM's N most likely boxes\n"
+           "                         (default 3; 0 = the sweep alone)\n"
            "  --haar N               Haar features (default 2000)\n"
            "  --negatives R          negatives per positive (default 8)\n"
            "  --rounds N             boosting rounds (default 200, as the paper)\n"
-           "  --epochs N --lr X      CNN fine-tuning (defaults 5, 0.001)\n"
+           "  --epochs N --lr X      CNN fine-tuning (defaults 3, 0.001)\n"
            "  --per-patch            CNN features per warped patch as the paper (slow) instead of the fast path\n"
            "  --hybrid-top N         hybrid: only the Haar-GBM's top N candidates go through the CNN\n"
            "                         (per-patch features; default 32, 0 = all)\n"
            "  --row-top N            NA/PA/FA rows: their fast path ranks the candidates and the top N\n"
-           "                         are decided with the paper's per-patch features (default 64;\n"
+           "                         are decided with the paper's per-patch features (default 32;\n"
            "                         0 = the fast path decides)\n"
            "  --patch-positives N    per image, fine-tuning and per-patch features use up to N positives\n"
-           "                         and 3× as many negatives (default 16, 0 = all labels)\n"
+           "                         and 3× as many negatives (default 8, 0 = all labels)\n"
            "  --seed S               seed of labels, boosting and CNN (default: fixed)\n"
            "  --category NAME        annotation category to use (default: each image's first)\n"
            "  --quiet                no progress bar\n";
@@ -53,6 +55,7 @@ detect::TrainConfig trainConfigFrom(const Args& a, const std::string& defaultMet
     c.candidates.targetCount = a.integer("candidates", c.candidates.targetCount, 10, kMaxCandidates);
     c.candidates.layout = a.integer("candidate-layout", c.candidates.layout, 1, 2);
     c.candidates.scaleRatio = a.number("scale-ratio", c.candidates.scaleRatio, 1.01, 2.0);
+    c.candidates.refineTop = a.integer("refine-top", c.candidates.refineTop, 0, 20);
     c.haarCount = a.integer("haar", c.haarCount, 1, 20000);
     c.labels.negativeRatio = a.number("negatives", c.labels.negativeRatio, 0.01, 1000);
     c.gbm.rounds = a.integer("rounds", c.gbm.rounds, 1, 100000);

@@ -102,18 +102,19 @@ cv::Mat CnnFeatureExtractor::extractPerPatch(const cv::Mat& frame, const std::ve
             rows.push_back(static_cast<int>(i));
         }
         if (patches.empty()) continue;
-        auto input = patchesToTensor(patches, size);
         m_times.prepare += since(t);
         t = Clock::now();
+        // conv1 on the grey values once (not on three identical channels) where it is exact.
+        auto conv1 = patchesToConv1(*impl.net, patches, size);
         torch::Tensor features;
         if (caffeNet) {
-            auto pool5 = caffeNet->forwardTo(input, "pool5");
+            auto pool5 = caffeNet->forwardTo(conv1, "pool5", true);
             m_times.conv += since(t);
             t = Clock::now();
             features = torch::relu(caffeNet->fc7(torch::relu(caffeNet->fc6(pool5.flatten(1)))));
             m_times.fc += since(t);
         } else {
-            features = impl.net->forwardTo(input, impl.net->featureBlob());
+            features = impl.net->forwardTo(conv1, impl.net->featureBlob(), true);
             m_times.conv += since(t);
         }
         features = features.contiguous();

@@ -6,6 +6,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -80,6 +81,32 @@ torch::Tensor patchesToTensor(const std::vector<cv::Mat>& patches, int size, con
         }
     }
     return tensor;
+}
+
+torch::Tensor patchesToConv1(BackboneNet& net, const std::vector<cv::Mat>& patches, int size,
+                             const std::vector<bool>& flips)
+{
+    const bool grey = net.layers().front().pad == 0
+                      && std::all_of(patches.begin(), patches.end(), [](const cv::Mat& p) { return p.type() == CV_8UC1; });
+    if (!grey)
+        return net.conv1Of(patchesToTensor(patches, size, flips));
+    auto tensor = torch::empty({static_cast<int64_t>(patches.size()), 1, size, size}, torch::kFloat32);
+    float* data = tensor.data_ptr<float>();
+    const size_t plane = static_cast<size_t>(size) * size;
+    cv::Mat resized;
+    for (size_t i = 0; i < patches.size(); ++i) {
+        const cv::Mat& patch = patches[i];
+        if (patch.empty())
+            throw Error("A CNN input patch is empty", "", Error::Kind::Internal);
+        if (patch.rows == size && patch.cols == size)
+            resized = patch;
+        else
+            cv::resize(patch, resized, cv::Size(size, size), 0, 0, cv::INTER_LINEAR);
+        if (i < flips.size() && flips[i]) cv::flip(resized, resized, 1);
+        cv::Mat channel(size, size, CV_32F, data + i * plane);
+        resized.convertTo(channel, CV_32F);
+    }
+    return net.greyConv1(tensor);
 }
 
 torch::Tensor frameToTensor(const cv::Mat& frame)

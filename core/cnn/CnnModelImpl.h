@@ -37,6 +37,12 @@ struct CnnModel::Impl
 /// any size: warped bilinearly to size×size). `flips[i]` mirrors patch i horizontally.
 torch::Tensor patchesToTensor(const std::vector<cv::Mat>& patches, int size,
                               const std::vector<bool>& flips = {});
+/// The network's conv1 output (before its ReLU) for patches: when every patch is grey and conv1
+/// has no padding, through BackboneNet::greyConv1 on N×1 raw grey values (a third of conv1's
+/// work; differentiable, the same gradients), else conv1 of patchesToTensor(). Pass the result
+/// to forwardTo(…, fromConv1 = true).
+torch::Tensor patchesToConv1(BackboneNet& net, const std::vector<cv::Mat>& patches, int size,
+                             const std::vector<bool>& flips = {});
 /// 1×3×H×W tensor of a whole frame (no resizing).
 torch::Tensor frameToTensor(const cv::Mat& frame);
 /// N-dimensional CV_32F cv::Mat ↔ contiguous float tensor (copies).

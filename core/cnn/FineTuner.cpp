@@ -3,10 +3,13 @@
 #include "CnnModel.h"
 #include "CnnModelImpl.h"
 #include "common/Error.h"
+#include "common/RocAuc.h"
 
 #include <opencv2/imgproc.hpp>
 
 #include <chrono>
+#include <ctime>
+#include <map>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -52,16 +55,44 @@ FineTuner::FineTuner(FineTuneOptions options)
 
 void FineTuner::setEpochCallback(EpochCallback callback) { m_callback = std::move(callback); }
 
+double forwardGmac(Backbone backbone, bool trainableUnderPaOnly)
+{
+    // Per layer: output cells × output channels × inputs per output (k² · Cin / groups).
+    if (backbone == Backbone::CaffeNet) {
+        const double conv1 = 55.0 * 55 * 96 * 363, conv2 = 27.0 * 27 * 256 * 1200, conv3 = 13.0 * 13 * 384 * 2304;
+        const double conv4 = 13.0 * 13 * 384 * 1728, conv5 = 13.0 * 13 * 256 * 1728, fc = 9216.0 * 4096 + 4096.0 * 4096;
+        return ((trainableUnderPaOnly ? 0 : conv1 + conv2) + conv3 + conv4 + conv5 + fc) / 1e9;
+    }
+    auto fire = [](double cells, double in, double sq, double e) { return cells * (in * sq + sq * e + 9 * sq * e); };
+    const double conv1 = 111.0 * 111 * 96 * 147;
+    const double fire2 = fire(55 * 55, 96, 16, 64);
+    const double rest = fire(55 * 55, 128, 16, 64) + fire(55 * 55, 128, 32, 128) + fire(27 * 27, 256, 32, 128)
+                        + fire(27 * 27, 256, 48, 192) + fire(27 * 27, 384, 48, 192) + fire(27 * 27, 384, 64, 256)
+                        + fire(13 * 13, 512, 64, 256);
+    return ((trainableUnderPaOnly ? 0 : conv1 + fire2) + rest) / 1e9;
+}
+
+double processCpuSeconds()
+{
+    return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+}
+
 namespace {
 
-/// Loss and accuracy of the 2-way head on a set (eval mode, no gradients).
-std::pair<double, double> evaluate(BackboneNet& net, const std::vector<cv::Mat>& patches,
-                                   const std::vector<int64_t>& labels, const std::vector<size_t>& indices,
-                                   int batchSize, const std::string& featureBlob)
+/// Loss, accuracy and ROC AUC of the 2-way head on a set (eval mode, no gradients).
+struct HeldOut
+{
+    double loss = 0, accuracy = 0, auc = 0;
+};
+
+HeldOut evaluate(BackboneNet& net, const std::vector<cv::Mat>& patches, const std::vector<int64_t>& labels,
+                 const std::vector<size_t>& indices, int batchSize, const std::string& featureBlob)
 {
     torch::NoGradGuard noGrad;
     net.eval();
     double loss = 0, correct = 0;
+    std::vector<float> scores;
+    std::vector<bool> truth;
     for (size_t start = 0; start < indices.size(); start += batchSize) {
         const size_t end = std::min(indices.size(), start + batchSize);
         std::vector<cv::Mat> batch;
@@ -69,17 +100,19 @@ std::pair<double, double> evaluate(BackboneNet& net, const std::vector<cv::Mat>&
         for (size_t i = start; i < end; ++i) {
             batch.push_back(patches[indices[i]]);
             y.push_back(labels[indices[i]]);
+            truth.push_back(labels[indices[i]] == 1);
         }
         auto target = torch::tensor(y, torch::kInt64);
-        auto logits = net.head(net.forwardTo(patchesToTensor(batch, 227), featureBlob));
+        auto logits = net.head(net.forwardTo(patchesToConv1(net, batch, 227), featureBlob, true));
         loss += torch::nn::functional::cross_entropy(logits, target,
                     torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)).item<double>();
         correct += (logits.argmax(1) == target).sum().item<double>();
+        auto p = torch::softmax(logits, 1).select(1, 1).contiguous();
+        scores.insert(scores.end(), p.data_ptr<float>(), p.data_ptr<float>() + p.numel());
     }
     const double n = std::max<size_t>(1, indices.size());
-    return {loss / n, correct / n};
+    return {loss / n, correct / n, rocAuc(scores, truth)};
 }
-
 std::vector<torch::Tensor> snapshot(BackboneNet& net)
 {
     std::vector<torch::Tensor> copy;
@@ -129,60 +162,156 @@ FineTuneResult FineTuner::run(CnnModel& model, const std::vector<LabelledPatch>&
         for (size_t i = v.size(); i > 1; --i)
             std::swap(v[i - 1], v[static_cast<size_t>(rng() % i)]);
     };
+    std::vector<int64_t> labels(patches.size());
+    for (size_t i = 0; i < patches.size(); ++i)
+        labels[i] = patches[i].label == 1 ? 1 : 0;
 
-    // Stratified split: the same fraction of each class is held out.
+    // Held-out split: whole frames (patches of one image are alike, so holding out patches of
+    // training images would flatter every epoch), else stratified patches.
     std::vector<size_t> train, validation;
-    for (int label = 0; label <= 1; ++label) {
-        std::vector<size_t> cls;
+    std::map<const uchar*, int> frameOf;
+    std::vector<int> frameIndex(patches.size());
+    for (size_t i = 0; i < patches.size(); ++i)
+        frameIndex[i] = frameOf.emplace(patches[i].frame.data, static_cast<int>(frameOf.size())).first->second;
+    const int frames = static_cast<int>(frameOf.size());
+    if (m_options.validationFraction > 0 && m_options.holdOutFrames && frames >= 5) {
+        std::vector<size_t> order(static_cast<size_t>(frames));
+        for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+        shuffle(order);
+        const size_t held = std::clamp<size_t>(static_cast<size_t>(std::lround(m_options.validationFraction * frames)),
+                                               1, static_cast<size_t>(frames - 1));
+        std::vector<bool> heldOut(static_cast<size_t>(frames), false);
+        for (size_t k = 0; k < held; ++k) heldOut[order[k]] = true;
         for (size_t i = 0; i < patches.size(); ++i)
-            if ((patches[i].label == 1) == (label == 1)) cls.push_back(i);
-        shuffle(cls);
-        size_t held = static_cast<size_t>(std::lround(m_options.validationFraction * cls.size()));
-        if (m_options.validationFraction > 0 && held == 0 && cls.size() >= 2) held = 1;
-        held = std::min(held, cls.size() - 1);
-        validation.insert(validation.end(), cls.begin(), cls.begin() + held);
-        train.insert(train.end(), cls.begin() + held, cls.end());
+            (heldOut[static_cast<size_t>(frameIndex[i])] ? validation : train).push_back(i);
+    }
+    auto hasBoth = [&labels](const std::vector<size_t>& v) {
+        bool p = false, n = false;
+        for (size_t i : v) (labels[i] ? p : n) = true;
+        return p && n;
+    };
+    if (!hasBoth(train) || (!validation.empty() && !hasBoth(validation))) {
+        train.clear();
+        validation.clear();
+        for (int label = 0; label <= 1; ++label) {
+            std::vector<size_t> cls;
+            for (size_t i = 0; i < patches.size(); ++i)
+                if (labels[i] == label) cls.push_back(i);
+            shuffle(cls);
+            size_t held = static_cast<size_t>(std::lround(m_options.validationFraction * cls.size()));
+            if (m_options.validationFraction > 0 && held == 0 && cls.size() >= 2) held = 1;
+            held = std::min(held, cls.size() - 1);
+            validation.insert(validation.end(), cls.begin(), cls.begin() + held);
+            train.insert(train.end(), cls.begin() + held, cls.end());
+        }
     }
     result.trainCount = static_cast<int>(train.size());
     result.validationCount = static_cast<int>(validation.size());
 
-    // Warp every patch once (227×227 8-bit: ~50 KB each).
+    // Held-out patches are warped once; training patches are re-drawn every epoch when augmented.
     progress.step(0.0, "Preparing patches");
     std::vector<cv::Mat> warped(patches.size());
-    std::vector<int64_t> labels(patches.size());
-    for (size_t i = 0; i < patches.size(); ++i) {
+    for (size_t i : validation)
         warped[i] = cropPatch(patches[i].frame, patches[i].box, 227);
-        labels[i] = patches[i].label == 1 ? 1 : 0;
-    }
+    const bool jitter = m_options.augmentJitter > 0;
+    if (!jitter)
+        for (size_t i : train)
+            warped[i] = cropPatch(patches[i].frame, patches[i].box, 227);
+    auto trainingPatch = [&](size_t i) -> cv::Mat {
+        cv::Mat patch;
+        if (jitter) {
+            std::uniform_real_distribution<double> u(-m_options.augmentJitter, m_options.augmentJitter);
+            const Box& b = patches[i].box;
+            const double sw = 1 + u(rng), sh = 1 + u(rng);
+            const double w = b.width * sw, h = b.height * sh;
+            const Box moved{b.x + 0.5 * (b.width - w) + u(rng) * b.width, b.y + 0.5 * (b.height - h) + u(rng) * b.height, w, h};
+            patch = cropPatch(patches[i].frame, moved, 227);
+        } else {
+            patch = warped[i];
+        }
+        if (m_options.augmentGain > 0) {
+            std::uniform_real_distribution<double> g(1 - m_options.augmentGain, 1 + m_options.augmentGain);
+            cv::Mat scaled;
+            patch.convertTo(scaled, -1, g(rng)); // saturating
+            patch = scaled;
+        }
+        return patch;
+    };
 
     // Parameters: PA leaves the first layers out (no gradient, not in the optimiser → bit-identical);
-    // the ImageNet classifier is never trained (it does not feed the features).
+    // the ImageNet classifier is never trained (it does not feed the features). The new head
+    // learns at the full rate, the imported layers at transferredRateScale of it.
     std::vector<std::string> frozen;
-    if (m_options.mode == Adaptation::PA) frozen = net.partialFrozen();
-    std::vector<torch::Tensor> trainable;
+    const std::vector<std::string> early = net.partialFrozen();
+    if (m_options.mode == Adaptation::PA) frozen = early;
+    std::vector<torch::Tensor> transferred, headParams, earlyParams;
     std::vector<std::pair<torch::Tensor, bool>> previous;
     for (auto& layer : net.layers()) {
         const bool freeze = layer.classifier || std::find(frozen.begin(), frozen.end(), layer.caffeName) != frozen.end();
         for (auto* t : {&layer.weight, &layer.bias}) {
             previous.emplace_back(*t, t->requires_grad());
             t->set_requires_grad(!freeze);
-            if (!freeze) trainable.push_back(*t);
+            if (freeze) continue;
+            const bool isEarly = std::find(early.begin(), early.end(), layer.caffeName) != early.end();
+            (!layer.importable ? headParams : isEarly ? earlyParams : transferred).push_back(*t);
         }
     }
     auto restoreGrad = [&previous] {
         for (auto& [t, flag] : previous) t.set_requires_grad(flag);
     };
+    const double headRate = m_options.learningRate;
+    const double transferredRate = m_options.learningRate * m_options.transferredRateScale;
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    auto sgd = [this](double lr) {
+        return std::make_unique<torch::optim::SGDOptions>(
+            torch::optim::SGDOptions(lr).momentum(m_options.momentum).weight_decay(m_options.weightDecay));
+    };
+    const double earlyRate = transferredRate * m_options.earlyRateScale;
+    std::vector<double> baseRates;
+    for (auto& [params, rate] : {std::pair{headParams, headRate}, std::pair{transferred, transferredRate},
+                                 std::pair{earlyParams, earlyRate}})
+        if (!params.empty()) {
+            groups.emplace_back(params, sgd(rate));
+            baseRates.push_back(rate);
+        }
+    torch::optim::SGD optimizer(groups, torch::optim::SGDOptions(headRate));
+    auto setRates = [&](double factor) {
+        auto& g = optimizer.param_groups();
+        for (size_t k = 0; k < g.size() && k < baseRates.size(); ++k)
+            static_cast<torch::optim::SGDOptions&>(g[k].options()).lr(baseRates[k] * factor);
+    };
 
-    torch::optim::SGD optimizer(trainable, torch::optim::SGDOptions(m_options.learningRate)
-                                              .momentum(m_options.momentum)
-                                              .weight_decay(m_options.weightDecay));
-    double bestLoss = std::numeric_limits<double>::infinity();
+    // Class weights: each class contributes half of the loss.
+    size_t trainPositives = 0;
+    for (size_t i : train) trainPositives += labels[i];
+    const double n = static_cast<double>(train.size());
+    const std::vector<float> classWeight =
+        m_options.balanceClasses
+            ? std::vector<float>{static_cast<float>(n / (2.0 * (n - trainPositives))), static_cast<float>(n / (2.0 * trainPositives))}
+            : std::vector<float>{1.0f, 1.0f};
+    const auto weightTensor = torch::tensor(classWeight, torch::kFloat32);
+
+    const double sampleGmac = forwardGmac(impl.backbone, false);
+    const double trainableGmac = forwardGmac(impl.backbone, m_options.mode == Adaptation::PA);
+    double bestAuc = -1, bestLoss = std::numeric_limits<double>::infinity();
     std::vector<torch::Tensor> best;
     int sinceBest = 0;
     const std::string modeName = adaptationName(m_options.mode);
+    const auto started = std::chrono::steady_clock::now();
+    const double cpuStarted = processCpuSeconds();
+    auto finish = [&] {
+        if (!best.empty()) restore(net, best);
+        restoreGrad();
+        net.eval();
+        impl.adaptation = m_options.mode;
+        result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        result.cpuSeconds = processCpuSeconds() - cpuStarted;
+    };
     try {
         for (int epoch = 1; epoch <= m_options.epochs; ++epoch) {
             const auto start = std::chrono::steady_clock::now();
+            if (m_options.cosineSchedule)
+                setRates(0.5 * (1 + std::cos(M_PI * (epoch - 1) / m_options.epochs)));
             shuffle(train);
             net.train();
             double lossSum = 0, correct = 0;
@@ -191,6 +320,8 @@ FineTuneResult FineTuner::run(CnnModel& model, const std::vector<LabelledPatch>&
                 progress.step((epoch - 1 + double(b) / train.size()) / m_options.epochs,
                               "Fine-tuning (" + modeName + ") epoch " + std::to_string(epoch) + "/" +
                                   std::to_string(m_options.epochs));
+                double batchWeight = 0;
+                for (size_t i = b; i < end; ++i) batchWeight += classWeight[static_cast<size_t>(labels[train[i]])];
                 // One SGD step per batch; the batch's gradient is summed over micro-batches (the
                 // same gradient as one pass, with a fraction of the activation memory).
                 optimizer.zero_grad();
@@ -201,35 +332,49 @@ FineTuneResult FineTuner::run(CnnModel& model, const std::vector<LabelledPatch>&
                     std::vector<bool> flips;
                     std::vector<int64_t> y;
                     for (size_t i = m; i < mEnd; ++i) {
-                        batch.push_back(warped[train[i]]);
+                        batch.push_back(trainingPatch(train[i]));
                         y.push_back(labels[train[i]]);
                         flips.push_back(m_options.augmentFlip && (rng() & 1));
                     }
                     auto target = torch::tensor(y, torch::kInt64);
-                    auto logits = net.head(net.forwardTo(patchesToTensor(batch, 227, flips), featureBlob));
-                    auto loss = torch::nn::functional::cross_entropy(logits, target);
-                    (loss * (static_cast<double>(y.size()) / static_cast<double>(end - b))).backward();
-                    lossSum += loss.item<double>() * y.size();
+                    auto logits = net.head(net.forwardTo(patchesToConv1(net, batch, 227, flips), featureBlob, true));
+                    auto loss = torch::nn::functional::cross_entropy(
+                        logits, target,
+                        torch::nn::functional::CrossEntropyFuncOptions().weight(weightTensor).reduction(torch::kSum));
+                    (loss / batchWeight).backward();
+                    lossSum += loss.item<double>();
                     correct += (logits.argmax(1) == target).sum().item<double>();
                 }
                 optimizer.step();
             }
+            // Forward of every sample, backward of the trainable layers (input and weight
+            // gradients: about twice their forward).
+            result.gflop += 2.0 * static_cast<double>(train.size()) * (sampleGmac + 2.0 * trainableGmac)
+                            + 2.0 * static_cast<double>(validation.size()) * sampleGmac;
             EpochStats stats;
             stats.epoch = epoch;
-            stats.trainLoss = lossSum / train.size();
+            double trainWeight = 0;
+            for (size_t i : train) trainWeight += classWeight[static_cast<size_t>(labels[i])];
+            stats.trainLoss = lossSum / trainWeight;
             stats.trainAccuracy = correct / train.size();
-            stats.validationLoss = stats.validationAccuracy = std::numeric_limits<double>::quiet_NaN();
-            double criterion = stats.trainLoss;
+            stats.validationLoss = stats.validationAccuracy = stats.validationAuc = std::numeric_limits<double>::quiet_NaN();
+            bool better = true;
             if (!validation.empty()) {
-                std::tie(stats.validationLoss, stats.validationAccuracy) =
-                    evaluate(net, warped, labels, validation, m_options.batchSize, featureBlob);
-                criterion = stats.validationLoss;
+                const HeldOut h = evaluate(net, warped, labels, validation, m_options.batchSize, featureBlob);
+                stats.validationLoss = h.loss;
+                stats.validationAccuracy = h.accuracy;
+                stats.validationAuc = h.auc;
+                better = std::isnan(h.auc) ? h.loss < bestLoss // one class held out: loss alone
+                                           : h.auc > bestAuc + 1e-9 || (std::abs(h.auc - bestAuc) <= 1e-9 && h.loss < bestLoss);
+                if (better) {
+                    bestAuc = std::isnan(h.auc) ? bestAuc : h.auc;
+                    bestLoss = h.loss;
+                }
             }
             stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             result.history.push_back(stats);
             if (m_callback) m_callback(stats);
-            if (validation.empty() || criterion < bestLoss) {
-                bestLoss = criterion;
+            if (better) {
                 result.bestEpoch = epoch;
                 best = snapshot(net);
                 sinceBest = 0;
@@ -239,16 +384,10 @@ FineTuneResult FineTuner::run(CnnModel& model, const std::vector<LabelledPatch>&
             }
         }
     } catch (...) {
-        if (!best.empty()) restore(net, best);
-        restoreGrad();
-        net.eval();
-        impl.adaptation = m_options.mode;
+        finish();
         throw;
     }
-    if (!best.empty()) restore(net, best);
-    restoreGrad();
-    net.eval();
-    impl.adaptation = m_options.mode;
+    finish();
     progress.step(1.0, "Fine-tuning (" + modeName + ") done");
     return result;
 }

@@ -33,12 +33,20 @@ torch::Tensor BackboneNet::head(const torch::Tensor& features)
 
 torch::Tensor BackboneNet::greyConv1(const torch::Tensor& grey)
 {
+    // Differentiable in conv1's parameters: d/dW_c of (ΣW_c)*g − Σ W_c·m_c is dy*(g − m_c), the
+    // gradient of the replicated input. Without gradients (inference) no graph is recorded.
     const ParamLayer& conv1 = m_layers.front();
-    auto w = conv1.weight.detach();
+    const auto& w = conv1.weight;
     auto mean = torch::tensor({kMeanBgr[0], kMeanBgr[1], kMeanBgr[2]}).view({1, 3, 1, 1});
     auto folded = w.sum(1, /*keepdim=*/true);
-    auto bias = conv1.bias.detach() - (w * mean).sum({1, 2, 3});
+    auto bias = conv1.bias - (w * mean).sum({1, 2, 3});
     return torch::conv2d(grey, folded, bias, conv1.stride, conv1.pad);
+}
+
+torch::Tensor BackboneNet::conv1Of(const torch::Tensor& input)
+{
+    const ParamLayer& conv1 = m_layers.front();
+    return torch::conv2d(input, conv1.weight, conv1.bias, conv1.stride, conv1.pad, 1, conv1.groups);
 }
 
 static std::string torchNameOf(std::string name)

@@ -43,6 +43,8 @@ public:
     /// conv1 of the replicated, mean-subtracted input because conv1 has no padding; a third of
     /// the work.
     torch::Tensor greyConv1(const torch::Tensor& grey);
+    /// conv1 (before ReLU) of an N×3 mean-subtracted input, as forwardTo computes it.
+    torch::Tensor conv1Of(const torch::Tensor& input);
     /// Blob names forwardTo accepts, in network order.
     virtual std::vector<std::string> blobNames() const = 0;
     /// Last convolutional blob used by the fast feature path ("conv5" / "fire9/concat").

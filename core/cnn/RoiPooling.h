@@ -35,7 +35,10 @@ void roiMaxPool(const float* hwc, int height, int width, int channels, const Box
                 const MapGeometry& geometry = {});
 
 /// SqueezeNet's global average on a box: the mean over the frame cells of patch cells [0, lastCell]
-/// in both axes (lastCell = 12 for fire9's 13×13). \param out channels floats.
+/// in both axes (lastCell = 12 for fire9's 13×13), each frame cell weighted by the share of its
+/// footprint inside that span (partial cells at the box's edges count partly, so the features
+/// change continuously with the box; a patch-aligned box weights whole cells 1 as the global
+/// average does). \param out channels floats.
 void roiAveragePool(const float* hwc, int height, int width, int channels, const Box& box, int lastCell,
                     float* out, const MapGeometry& geometry = {});
 

@@ -8,6 +8,7 @@
 #include "common/Error.h"
 
 #include <cmath>
+#include <cstdio>
 
 namespace ks::detect {
 
@@ -88,6 +89,12 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, con
         info.fineTuning = mode + ": " + std::to_string(r.history.size()) + " epoch(s) on " + std::to_string(r.trainCount)
                           + " patches (" + std::to_string(r.validationCount) + " held out), best epoch "
                           + std::to_string(r.bestEpoch) + (r.stoppedEarly ? ", stopped early" : "");
+        char rate[160];
+        std::snprintf(rate, sizeof rate, "; %.0f s, %.1f GFLOP/s, %.2f cores busy", r.seconds, r.gflops(), r.busyCores());
+        info.fineTuning += rate;
+        info.fineTuneSeconds = r.seconds;
+        info.fineTuneGflops = r.gflops();
+        info.fineTuneBusyCores = r.busyCores();
     }
     info.weights = model->weightsDescription();
     info.transfer = model->hasImageNetTransfer();

@@ -36,14 +36,14 @@ struct CnnConfig
     /// True when ImageNet (pretrained) weights are imported: caffemodel or torchscript given.
     bool importsWeights() const { return !caffemodel.empty() || !torchscript.empty(); }
     double learningRate = 1e-3;
-    int epochs = 5;
+    int epochs = 3;
     unsigned seed = 1;
     bool fastPath = true;                ///< conv once per frame + RoI pooling (else per patch, as the paper)
     /// Per training image, fine-tuning and the per-patch features use at most this many of the
     /// labelled positives and `patchNegativeRatio` times as many negatives (evenly thinned; the
     /// fast-path GBM sees all labels). The paper does not say how many patches it used; these
     /// bound the CPU cost of the per-patch work. 0 = all.
-    int patchPositives = 16;
+    int patchPositives = 8;
     double patchNegativeRatio = 3.0;
     /// Called after each fine-tuning epoch (in the training thread) with the mode ("pa", "fa"),
     /// the 1-based epoch, train loss/accuracy and validation loss/accuracy (NaN without
@@ -61,6 +61,9 @@ struct CnnInfo
     bool transfer = false;
     std::string fineTuning;       ///< summary of the fine-tuning (epochs, best epoch) or "none (NA)"
     bool fastPath = true;         ///< features through the fast (RoI-pooled) path
+    double fineTuneSeconds = 0;   ///< 0 for NA
+    double fineTuneGflops = 0;    ///< estimated training arithmetic / wall time
+    double fineTuneBusyCores = 0; ///< process CPU time / wall time while fine-tuning
 };
 
 /// Stateless; thread-safe as far as ks_cnn is (each call builds its own network).

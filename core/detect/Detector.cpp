@@ -49,9 +49,79 @@ std::vector<Method> Detector::methods() const
     return out;
 }
 
-std::vector<Box> Detector::candidates(const cv::Mat& gray8, const Calibration& calibration) const
+std::vector<Box> Detector::sweepCandidates(const cv::Mat& gray8, const Calibration& calibration) const
 {
     return CandidateGenerator::forFrame(gray8.cols, gray8.rows, calibration, m_sizes, m_config);
+}
+
+std::vector<Box> Detector::neighbours(const Box& box, double shift, double scale, const Box& region)
+{
+    std::vector<Box> out;
+    for (int sw = -1; sw <= 1; ++sw)
+        for (int sh = -1; sh <= 1; ++sh) {
+            const double w = box.width * std::pow(scale, sw), h = box.height * std::pow(scale, sh);
+            for (int dy = -1; dy <= 1; ++dy)
+                for (int dx = -1; dx <= 1; ++dx) {
+                    if (sw == 0 && sh == 0 && dx == 0 && dy == 0) continue;
+                    // Sizes change about the centre; shifts are a fraction of the box's size.
+                    Box b{box.x + 0.5 * (box.width - w) + dx * shift * box.width,
+                          box.y + 0.5 * (box.height - h) + dy * shift * box.height, w, h};
+                    if (b.x < region.x - 1e-9 || b.y < region.y - 1e-9 || b.right() > region.right() + 1e-9
+                        || b.bottom() > region.bottom() + 1e-9)
+                        continue;
+                    out.push_back(b);
+                }
+        }
+    return out;
+}
+
+std::vector<Box> Detector::candidates(const cv::Mat& gray8, const Calibration& calibration, Progress& progress)
+{
+    const bool refine = m_config.refineTop > 0 && hasFeatureSet("haar");
+    if (!refine)
+        return sweepCandidates(gray8, calibration);
+    CandidateConfig coarse = m_config;
+    coarse.targetCount = std::max(10, m_config.targetCount - m_config.refinementBoxes());
+    std::vector<Box> boxes = CandidateGenerator::forFrame(gray8.cols, gray8.rows, calibration, m_sizes, coarse);
+    if (boxes.empty())
+        return boxes;
+    Box region{0, 0, static_cast<double>(gray8.cols), static_cast<double>(gray8.rows)};
+    if (calibration.fieldOfView && !calibration.fieldOfView->isEmpty()) {
+        const Box& f = *calibration.fieldOfView;
+        const double x0 = std::max(0.0, f.x), y0 = std::max(0.0, f.y);
+        const double x1 = std::min<double>(gray8.cols, f.right()), y1 = std::min<double>(gray8.rows, f.bottom());
+        if (x1 > x0 && y1 > y0) region = Box{x0, y0, x1 - x0, y1 - y0};
+    }
+    FeatureSet& haar = featureSet("haar");
+    SubProgress first(progress, 0.0, 0.7);
+    const auto scores = haar.gbm.predict(haar.extractor->extract(gray8, boxes, first));
+    std::vector<size_t> order(boxes.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+    std::vector<Box> picked;
+    for (size_t i : order) {
+        if (static_cast<int>(picked.size()) >= m_config.refineTop) break;
+        if (std::all_of(picked.begin(), picked.end(), [&](const Box& p) { return iou(p, boxes[i]) < 0.5; }))
+            picked.push_back(boxes[i]);
+    }
+    std::vector<Box> added;
+    for (const auto& p : picked) {
+        const auto n = neighbours(p, 0.04, 1.07, region);
+        added.insert(added.end(), n.begin(), n.end());
+    }
+    if (!added.empty()) {
+        // Round two around the best box of round one (or the best coarse box if it stays best).
+        SubProgress second(progress, 0.7, 1.0);
+        const auto addedScores = haar.gbm.predict(haar.extractor->extract(gray8, added, second));
+        const size_t bestAdded = static_cast<size_t>(
+            std::max_element(addedScores.begin(), addedScores.end()) - addedScores.begin());
+        const Box centre = addedScores[bestAdded] > scores[order.front()] ? added[bestAdded] : boxes[order.front()];
+        const auto fine = neighbours(centre, 0.02, 1.035, region);
+        added.insert(added.end(), fine.begin(), fine.end());
+    }
+    boxes.insert(boxes.end(), added.begin(), added.end());
+    progress.step(1.0, "Candidates refined");
+    return boxes;
 }
 
 std::map<std::string, std::vector<float>> Detector::scoreSets(const cv::Mat& gray8, const std::vector<Box>& boxes,

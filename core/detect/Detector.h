@@ -59,7 +59,7 @@ struct HybridConfig
     /// likelihoods rank every candidate, and the `rowTop` most likely go through the paper's
     /// per-patch features and GBM, which decide; the others are scaled below every re-scored box
     /// (they cannot be chosen). 0 = the fast-path likelihoods decide (bundles from before).
-    int rowTop = 64;
+    int rowTop = 32;
 };
 
 /// What scoring the hybrid cost and whether its answer is provably the exhaustive one.
@@ -92,8 +92,16 @@ public:
     const HybridConfig& hybridConfig() const { return m_hybrid; }
     void setHybridConfig(const HybridConfig& c) { m_hybrid = c; }
 
-    /// Candidate boxes of a frame (its field of view, sizes converted with its calibration).
-    std::vector<Box> candidates(const cv::Mat& gray8, const Calibration& calibration) const;
+    /// Candidate boxes of a frame (its field of view, sizes converted with its calibration): the
+    /// sweep, then — with a Haar set and candidateConfig().refineTop > 0 — the coarse-to-fine
+    /// refinement around the Haar-GBM's most likely boxes (CandidateConfig). Deterministic.
+    std::vector<Box> candidates(const cv::Mat& gray8, const Calibration& calibration,
+                                Progress& progress = NullProgress::instance());
+    /// The sweep alone (what training labels are drawn from).
+    std::vector<Box> sweepCandidates(const cv::Mat& gray8, const Calibration& calibration) const;
+    /// Local neighbours of `box`: shifts of {-1, 0, 1}·shift·size per axis and sizes ×scale^{-1,0,1}
+    /// per axis, the box itself left out, clipped to `region` (80 boxes or fewer).
+    static std::vector<Box> neighbours(const Box& box, double shift, double scale, const Box& region);
 
     /// GBM likelihood of every box for each requested feature set (each computed once). A CNN
     /// set with a per-patch GBM is scored as a cascade (HybridConfig::rowTop).

@@ -75,7 +75,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
     SubProgress labelling(progress, 0.0, 0.05);
     for (size_t i = 0; i < frames.size(); ++i) {
         labelling.step(static_cast<double>(i) / frames.size(), "Candidates of " + frames[i].name);
-        const auto cands = detector.candidates(frames[i].gray, frames[i].calibration);
+        const auto cands = detector.sweepCandidates(frames[i].gray, frames[i].calibration);
         double best = 0;
         for (const auto& c : cands)
             best = std::max(best, dice(c, *frames[i].truth));

@@ -143,7 +143,7 @@ std::string take(std::map<std::string, std::string>& verified, const json& set, 
 json candidateJson(const CandidateConfig& c)
 {
     return {{"target_count", c.targetCount}, {"stride_fraction", c.strideFraction}, {"scale_ratio", c.scaleRatio},
-            {"layout", c.layout}};
+            {"layout", c.layout}, {"refine_top", c.refineTop}};
 }
 } // namespace
 
@@ -242,6 +242,7 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
         cc.scaleRatio = bounded(c.at("scale_ratio"), 1.001, 10, "candidates.scale_ratio");
         // Bundles from before the layout was recorded swept the full square grid (layout 1).
         cc.layout = c.contains("layout") ? static_cast<int>(bounded(c.at("layout"), 1, 2, "candidates.layout")) : 1;
+        cc.refineTop = c.contains("refine_top") ? static_cast<int>(bounded(c.at("refine_top"), 0, 100, "candidates.refine_top")) : 0;
         LoadedBundle out{Detector(SizeModel::fromJson(m.at("sizes").dump()), cc), m.dump(2)};
         HybridConfig hybrid;
         if (m.contains("hybrid") && m.at("hybrid").contains("cnn_top"))
