@@ -6,6 +6,7 @@
 
 #include "common/Error.h"
 #include "detect/Experiment.h"
+#include "detect/RepeatedExperiment.h"
 
 #include <ostream>
 
@@ -20,6 +21,7 @@ int experimentCommand(const std::vector<std::string>& argv, Io io)
     arity["split-seed"] = 1;
     arity["out"] = 1;
     arity["no-model"] = 0;
+    arity["repeats"] = 1;
     const Args a(argv, arity);
     if (!a.positional().empty())
         throw Error("Unexpected argument '" + a.positional().front() + "'",
@@ -39,6 +41,16 @@ int experimentCommand(const std::vector<std::string>& argv, Io io)
     o.outDir = a.required("out");
     o.saveModel = !a.has("no-model");
     ConsoleProgress progress(io.err, a.has("quiet"));
+    if (a.has("repeats")) {
+        const int repeats = a.integer("repeats", 3, 2, 100);
+        const unsigned first = a.has("seed") ? static_cast<unsigned>(a.unsignedInteger("seed", 1, UINT32_MAX)) : 1u;
+        const auto s = detect::RepeatedExperiment::run(o, repeats, first, progress);
+        progress.finish();
+        io.out << detect::RepeatedExperiment::table(s);
+        io.out << "Results: " << o.outDir << "/repeats.json, " << o.outDir << "/repeats.md, " << o.outDir
+               << "/seed-*/\n";
+        return 0;
+    }
     const auto r = detect::Experiment::run(o, progress);
     progress.finish();
     io.out << detect::Evaluation::table(r.evaluation, r.backboneTitle, r.transferNote);

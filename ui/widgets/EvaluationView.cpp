@@ -90,8 +90,14 @@ EvaluationView::EvaluationView(DetectionController* controller, QWidget* parent)
 
     auto* split = new QSplitter(Qt::Horizontal, this);
     auto* leftSplit = new QSplitter(Qt::Vertical, split);
-    m_summary = new QTableWidget(0, 5, leftSplit);
-    m_summary->setHorizontalHeaderLabels({tr("Method"), tr("Mean Dice"), tr("Failures (Dice < 0.8)"), tr("Low confidence"), tr("Images")});
+    m_summary = new QTableWidget(0, 8, leftSplit);
+    m_summary->setHorizontalHeaderLabels({tr("Method"), tr("Mean Dice"), tr("Failures (Dice < 0.8)"), tr("Low confidence"),
+                                          tr("Images"), tr("AUC"), tr("Oracle rank"), tr("Coverage / scoring / choice")});
+    m_summary->horizontalHeaderItem(5)->setToolTip(tr("Patch-level ROC AUC over all validation candidates (positive: Dice ≥ 0.8)"));
+    m_summary->horizontalHeaderItem(6)->setToolTip(tr("Median rank of the best candidate (the candidate oracle's box); 1 = chosen"));
+    m_summary->horizontalHeaderItem(7)->setToolTip(
+        tr("Failures by cause: coverage = no candidate reaches Dice 0.8; scoring = none that does is classified "
+           "positive; choice = one is, but another box was more likely"));
     m_summary->horizontalHeader()->setStretchLastSection(true);
     m_summary->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_images = new QTableWidget(0, 1, leftSplit);
@@ -207,7 +213,7 @@ void EvaluationView::showResult(std::shared_ptr<detect::EvaluationResult> r, std
     m_result = std::move(r);
     m_frames = std::move(frames);
     const auto& res = *m_result;
-    m_summary->setRowCount(int(res.methods.size()));
+    m_summary->setRowCount(int(res.methods.size()) + 1);
     for (int i = 0; i < int(res.methods.size()); ++i) {
         const auto m = res.methods[i];
         const auto& s = res.summary.at(m);
@@ -218,12 +224,29 @@ void EvaluationView::showResult(std::shared_ptr<detect::EvaluationResult> r, std
         m_summary->setItem(i, 2, new QTableWidgetItem(QStringLiteral("%1 / %2").arg(s.failures).arg(s.n)));
         m_summary->setItem(i, 3, new QTableWidgetItem(QString::number(s.lowConfidence)));
         m_summary->setItem(i, 4, new QTableWidgetItem(QString::number(s.n)));
+        m_summary->setItem(i, 5, new NumberItem(s.auc));
+        m_summary->setItem(i, 6, new QTableWidgetItem(QString::number(s.medianOracleRank, 'g', 4)));
+        m_summary->setItem(i, 7, new QTableWidgetItem(QStringLiteral("%1 / %2 / %3")
+                                                          .arg(s.coverageFailures)
+                                                          .arg(s.scoringFailures)
+                                                          .arg(s.choiceFailures)));
+    }
+    {
+        // The candidate oracle: the best any method could do with these candidates.
+        const int row = int(res.methods.size());
+        auto* name = new QTableWidgetItem(tr("Candidate oracle"));
+        name->setToolTip(tr("The best Dice any candidate reaches, per image (%1 candidates per image on average)")
+                             .arg(res.meanCandidates, 0, 'f', 0));
+        m_summary->setItem(row, 0, name);
+        m_summary->setItem(row, 1, new NumberItem(res.meanOracleDice));
+        m_summary->setItem(row, 2, new QTableWidgetItem(QStringLiteral("%1 / %2").arg(res.oracleFailures).arg(res.images.size())));
+        m_summary->setItem(row, 4, new QTableWidgetItem(QString::number(res.images.size())));
     }
     m_summary->resizeColumnsToContents();
 
     m_images->setSortingEnabled(false);
     m_images->clear();
-    QStringList headers{tr("Image")};
+    QStringList headers{tr("Image"), tr("Oracle")};
     for (auto m : res.methods)
         headers << tr("Dice %1").arg(methodLabel(m));
     m_images->setColumnCount(headers.size());
@@ -244,9 +267,15 @@ void EvaluationView::showResult(std::shared_ptr<detect::EvaluationResult> r, std
         if (row < int(m_frames->size()))
             name->setData(Qt::UserRole, QString::fromStdString((*m_frames)[row].path));
         m_images->setItem(row, 0, name);
+        m_images->setItem(row, 1, new NumberItem(img.oracle.dice));
         for (int c = 0; c < int(res.methods.size()); ++c) {
             const auto& o = img.methods.at(res.methods[c]);
-            m_images->setItem(row, c + 1, new NumberItem(o.dice));
+            auto* dice = new NumberItem(o.dice);
+            if (o.cause != detect::FailureCause::None)
+                dice->setToolTip(tr("Failure (%1); the best candidate ranks %2")
+                                     .arg(QString::fromStdString(detect::failureCauseName(o.cause)))
+                                     .arg(o.oracleRank));
+            m_images->setItem(row, c + 2, dice);
             const int bin = std::clamp(int(o.dice * 10), 0, 9);
             sets[c]->replace(bin, sets[c]->at(bin) + 1);
             if (o.dice < res.failureDice && row < int(m_frames->size())) {
@@ -259,7 +288,7 @@ void EvaluationView::showResult(std::shared_ptr<detect::EvaluationResult> r, std
     }
     m_images->setSortingEnabled(true);
     if (!res.methods.empty())
-        m_images->sortByColumn(1, Qt::AscendingOrder);
+        m_images->sortByColumn(2, Qt::AscendingOrder); // the first method's Dice
 
     m_histogram->removeAllSeries();
     for (auto* axis : m_histogram->axes())

@@ -5,6 +5,7 @@
 #include "detect/CandidateDiagnosis.h"
 #include "detect/DetectorTrainer.h"
 #include "detect/Evaluation.h"
+#include "detect/RepeatedExperiment.h"
 
 #include "SyntheticScene.h"
 
@@ -100,6 +101,35 @@ private Q_SLOTS:
         QCOMPARE(CandidateDiagnosis::cause({boxes[1], boxes[2]}, {0.7f, 0.9f}, 0.0, truth, 0.8), FailureCause::Coverage);
         QCOMPARE(CandidateDiagnosis::cause(boxes, {0.9f, 0.1f, 0.1f}, 1.0, truth, 0.8), FailureCause::None);
         QCOMPARE(failureCauseName(FailureCause::Scoring), std::string("scoring"));
+    }
+
+    void repeatsGiveMeanAndSpread()
+    {
+        auto run = [](double haar, double fa, double hybrid, int hybridFailures) {
+            ExperimentResult r;
+            r.backboneTitle = "SqueezeNet";
+            r.evaluation.methods = {Method::Haar, Method::FA, Method::Hybrid};
+            r.evaluation.summary[Method::Haar].meanDice = haar;
+            r.evaluation.summary[Method::FA].meanDice = fa;
+            r.evaluation.summary[Method::Hybrid].meanDice = hybrid;
+            r.evaluation.summary[Method::Hybrid].failures = hybridFailures;
+            return r;
+        };
+        // Hybrid 0.85/0.87/0.89 (sd 0.02) against FA 0.80/0.81/0.82 (sd 0.01): lead 0.06 > spread.
+        auto s = RepeatedExperiment::summarise({1, 2, 3}, {run(0.7, 0.80, 0.85, 4), run(0.7, 0.81, 0.87, 2),
+                                                            run(0.7, 0.82, 0.89, 3)});
+        const auto& h = s.rows.at(Method::Hybrid);
+        QVERIFY(std::abs(h.meanDice - 0.87) < 1e-12);
+        QVERIFY(std::abs(h.sdDice - 0.02) < 1e-12);
+        QVERIFY(std::abs(h.meanFailures - 3.0) < 1e-12 && std::abs(h.sdFailures - 1.0) < 1e-12);
+        QCOMPARE(s.bestSingle, std::string("fa"));
+        QVERIFY(std::abs(s.hybridLead - 0.06) < 1e-9);
+        QVERIFY(s.hybridLeadExceedsSpread);
+        QVERIFY(RepeatedExperiment::table(s).find("larger than the spread") != std::string::npos);
+        // A lead of 0.01 with a spread of 0.05 is within it.
+        s = RepeatedExperiment::summarise({1, 2}, {run(0.7, 0.80, 0.76, 4), run(0.7, 0.80, 0.86, 2)});
+        QVERIFY(std::abs(s.hybridLead - 0.01) < 1e-9);
+        QVERIFY(!s.hybridLeadExceedsSpread);
     }
 
     void evaluationCarriesTheDiagnosis()

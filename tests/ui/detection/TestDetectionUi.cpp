@@ -423,14 +423,20 @@ private Q_SLOTS:
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
         const auto& summary = view.result()->summary.at(Method::Haar);
         QCOMPARE(summary.n, 6);
-        QCOMPARE(view.summaryTable()->rowCount(), 1);
+        QCOMPARE(view.summaryTable()->rowCount(), 2); // Haar and the candidate oracle
         QCOMPARE(view.summaryTable()->item(0, 1)->text(), QString::number(summary.meanDice, 'f', 3));
+        QCOMPARE(view.summaryTable()->item(1, 0)->text(), QString("Candidate oracle"));
+        QCOMPARE(view.summaryTable()->item(1, 1)->text(), QString::number(view.result()->meanOracleDice, 'f', 3));
+        QVERIFY(view.result()->meanOracleDice >= summary.meanDice); // no method beats the oracle
+        QCOMPARE(view.summaryTable()->item(0, 5)->text(), QString::number(summary.auc, 'f', 3));
         QVERIFY(summary.meanDice > 0.7);
-        // per-image table: one row per frame, sorted by Dice ascending
+        // per-image table: one row per frame (image, oracle, Dice per method), sorted by Dice ascending
         auto* images = view.imageTable();
         QCOMPARE(images->rowCount(), 6);
         for (int row = 1; row < 6; ++row)
-            QVERIFY(images->item(row - 1, 1)->data(Qt::UserRole).toDouble() <= images->item(row, 1)->data(Qt::UserRole).toDouble());
+            QVERIFY(images->item(row - 1, 2)->data(Qt::UserRole).toDouble() <= images->item(row, 2)->data(Qt::UserRole).toDouble());
+        for (int row = 0; row < 6; ++row)
+            QVERIFY(images->item(row, 1)->data(Qt::UserRole).toDouble() >= images->item(row, 2)->data(Qt::UserRole).toDouble() - 1e-9);
         QCOMPARE(view.failureGallery()->count(), summary.failures);
         const QString dir = tmpDir("evaluation");
         view.exportCsv(dir + "/table.csv");
