@@ -333,8 +333,7 @@ std::vector<Box> CandidateGenerator::generate(const Box& region, const SizeRange
     return sweep(region, range, hi, config.scaleRatio, prior, staggered);
 }
 
-std::vector<Box> CandidateGenerator::forFrame(int width, int height, const Calibration& calibration,
-                                              const SizeModel& sizes, const CandidateConfig& config)
+Box CandidateGenerator::region(int width, int height, const Calibration& calibration)
 {
     Box region{0, 0, static_cast<double>(width), static_cast<double>(height)};
     if (calibration.fieldOfView && !calibration.fieldOfView->isEmpty()) {
@@ -344,7 +343,13 @@ std::vector<Box> CandidateGenerator::forFrame(int width, int height, const Calib
         if (x1 > x0 && y1 > y0)
             region = Box{x0, y0, x1 - x0, y1 - y0};
     }
-    return generate(region, sizes.pixelRange(calibration), config, sizes.prior(calibration));
+    return region;
+}
+
+std::vector<Box> CandidateGenerator::forFrame(int width, int height, const Calibration& calibration,
+                                              const SizeModel& sizes, const CandidateConfig& config)
+{
+    return generate(region(width, height, calibration), sizes.pixelRange(calibration), config, sizes.prior(calibration));
 }
 
 } // namespace ks::detect

@@ -106,7 +106,9 @@ public:
     static std::vector<Box> generate(const Box& region, const SizeRange& range, const CandidateConfig& config,
                                      const SizePrior& prior = {});
 
-    /// Boxes for one frame: region = calibration.fieldOfView ∩ frame (or the whole frame).
+    /// The region candidates lie in: calibration.fieldOfView ∩ frame (or the whole frame).
+    static Box region(int width, int height, const Calibration& calibration);
+    /// Boxes for one frame in region(width, height, calibration).
     static std::vector<Box> forFrame(int width, int height, const Calibration& calibration,
                                      const SizeModel& sizes, const CandidateConfig& config);
 

@@ -85,13 +85,7 @@ std::vector<Box> Detector::candidates(const cv::Mat& gray8, const Calibration& c
     std::vector<Box> boxes = CandidateGenerator::forFrame(gray8.cols, gray8.rows, calibration, m_sizes, coarse);
     if (boxes.empty())
         return boxes;
-    Box region{0, 0, static_cast<double>(gray8.cols), static_cast<double>(gray8.rows)};
-    if (calibration.fieldOfView && !calibration.fieldOfView->isEmpty()) {
-        const Box& f = *calibration.fieldOfView;
-        const double x0 = std::max(0.0, f.x), y0 = std::max(0.0, f.y);
-        const double x1 = std::min<double>(gray8.cols, f.right()), y1 = std::min<double>(gray8.rows, f.bottom());
-        if (x1 > x0 && y1 > y0) region = Box{x0, y0, x1 - x0, y1 - y0};
-    }
+    const Box region = CandidateGenerator::region(gray8.cols, gray8.rows, calibration);
     FeatureSet& haar = featureSet("haar");
     SubProgress first(progress, 0.0, 0.7);
     const auto scores = haar.gbm.predict(haar.extractor->extract(gray8, boxes, first));
