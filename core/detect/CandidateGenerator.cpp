@@ -14,6 +14,37 @@ using nlohmann::json;
 namespace ks::detect {
 
 namespace {
+/// Below this many training boxes the sample does not describe the size distribution: the
+/// candidate range is widened to a tolerance interval and no size prior is kept.
+constexpr size_t kMinPriorSizes = 20;
+
+/// Two-sided normal tolerance factor: mean ± k·sd of n samples covers 95 % of the population
+/// with 95 % confidence (Howe's approximation, Wilson–Hilferty for the chi-square quantile).
+/// 0 for fewer than 3 samples.
+double toleranceFactor(size_t n)
+{
+    if (n < 3)
+        return 0;
+    const double nu = static_cast<double>(n) - 1.0, z = 1.959964, zLow = -1.644854;
+    const double a = 2.0 / (9.0 * nu);
+    const double chi2 = nu * std::pow(1 - a + zLow * std::sqrt(a), 3);
+    return z * std::sqrt(nu * (1 + 1.0 / static_cast<double>(n)) / chi2);
+}
+
+/// [lo, hi] widened to exp(mean ± k·sd) of log(values) where that is wider.
+void widen(const std::vector<double>& values, double k, double& lo, double& hi)
+{
+    if (k <= 0 || values.size() < 3)
+        return;
+    double mean = 0, var = 0;
+    for (double v : values)
+        mean += std::log(v) / static_cast<double>(values.size());
+    for (double v : values)
+        var += (std::log(v) - mean) * (std::log(v) - mean) / static_cast<double>(values.size() - 1);
+    lo = std::min(lo, std::exp(mean - k * std::sqrt(var)));
+    hi = std::max(hi, std::exp(mean + k * std::sqrt(var)));
+}
+
 SizeRange spread(const std::vector<SizedBox>& boxes, bool mm, double margin)
 {
     SizeRange r{1e300, 0, 1e300, 0, 1e300, 0};
@@ -33,6 +64,20 @@ SizeRange spread(const std::vector<SizedBox>& boxes, bool mm, double margin)
     r.wMax *= 1 + margin;
     r.hMax *= 1 + margin;
     r.aspectMax *= 1 + margin;
+    if (boxes.size() < kMinPriorSizes) {
+        // Few boxes: their spread understates the population's (10 heads of a set of 50 cover
+        // a third of its sizes); the tolerance interval of their log sizes does not.
+        std::vector<double> w, h, aspect;
+        for (const auto& b : boxes) {
+            w.push_back(b.box.width * (mm ? b.mmPerPixelX : 1.0));
+            h.push_back(b.box.height * (mm ? b.mmPerPixelY : 1.0));
+            aspect.push_back(h.back() / w.back());
+        }
+        const double k = toleranceFactor(boxes.size());
+        widen(w, k, r.wMin, r.wMax);
+        widen(h, k, r.hMin, r.hMax);
+        widen(aspect, k, r.aspectMin, r.aspectMax);
+    }
     return r;
 }
 
@@ -80,6 +125,11 @@ SizeModel SizeModel::learn(const TargetPreset& preset, const std::vector<SizedBo
         m.m_pxSizes.emplace_back(b.box.width, b.box.height);
         if (b.mmPerPixelX > 0 && b.mmPerPixelY > 0)
             m.m_mmSizes.emplace_back(b.box.width * b.mmPerPixelX, b.box.height * b.mmPerPixelY);
+    }
+    if (valid.size() < kMinPriorSizes) {
+        // Too few sizes for a prior: candidates of every size in the (widened) range.
+        m.m_pxSizes.clear();
+        m.m_mmSizes.clear();
     }
     const bool calibrated = std::all_of(valid.begin(), valid.end(),
                                         [](const SizedBox& b) { return b.mmPerPixelX > 0 && b.mmPerPixelY > 0; });

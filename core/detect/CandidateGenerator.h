@@ -67,6 +67,10 @@ class SizeModel
 {
 public:
     SizeModel() = default;
+    /// Ranges: the training boxes' spread widened by the preset's margin, cut to the preset's
+    /// sizes. With fewer than 20 boxes the spread understates the population's, so each range
+    /// is also widened to the 95 %/95 % normal tolerance interval of the log sizes and no prior
+    /// is kept (prior() is empty).
     /// \param boxes the training ground truth (at least one)
     /// \throws ks::Error when there are no boxes, or when the preset and the training boxes do
     ///         not overlap at all (says which sizes each allows)
@@ -78,7 +82,7 @@ public:
 
     /// The training boxes' sizes for an image with this calibration (mm sizes converted with its
     /// pixel size; pixel sizes when it or the training was uncalibrated). Empty for a model from
-    /// before the prior was kept.
+    /// before the prior was kept or trained on fewer than 20 boxes.
     SizePrior prior(const Calibration& calibration) const;
 
     const SizeRange& mmRange() const { return m_mm; }       ///< empty when training was uncalibrated

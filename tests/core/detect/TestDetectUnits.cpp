@@ -125,14 +125,68 @@ private Q_SLOTS:
             QVERIFY(prior.admits(b.width, b.height));
         QVERIFY(boxes.size() < CandidateGenerator::sweepCount(Box{0, 0, 400, 300}, r, 0.25, 1.1));
         // The size model keeps the training sizes (in mm) through its JSON, converted per image.
-        const auto model = SizeModel::learn(TargetPreset::dataOnly(), {SizedBox{Box{0, 0, 100, 50}, 0.5, 0.25}});
+        const std::vector<SizedBox> twenty(20, SizedBox{Box{0, 0, 100, 50}, 0.5, 0.25});
+        const auto model = SizeModel::learn(TargetPreset::dataOnly(), twenty);
         const auto back = SizeModel::fromJson(model.toJson());
         const auto p = back.prior(Calibration::user(1.0));
-        QCOMPARE(p.sizes.size(), size_t(1));
+        QCOMPARE(p.sizes.size(), size_t(20));
         QVERIFY(std::abs(p.sizes[0].first - 50) < 1e-9 && std::abs(p.sizes[0].second - 12.5) < 1e-9);
         // A size model from before the prior was kept has none (every size of the range).
         QVERIFY(SizeModel::fromJson(R"({"mm": null, "px": {"w": [1, 2], "h": [1, 2], "aspect": [0, 9]}})")
                     .prior(Calibration::user(1.0)).isEmpty());
+    }
+
+    void fewTrainingBoxesWidenTheRangeAndDropThePrior()
+    {
+        // Samples of ten sizes from a log-normal population: on average their spread (+15 %)
+        // misses several times more of it than the tolerance interval (95 % / 95 %), which misses under 5 %; no
+        // prior is kept. With twenty or more boxes the range is the spread alone, with a prior.
+        std::mt19937 rng(3);
+        std::normal_distribution<double> logSize(std::log(300.0), 0.3);
+        auto draw = [&](int n) {
+            std::vector<SizedBox> out;
+            for (int i = 0; i < n; ++i) {
+                const double w = std::exp(logSize(rng));
+                out.push_back({Box{0, 0, w, 0.8 * w}, 0, 0});
+            }
+            return out;
+        };
+        const auto population = draw(4000);
+        auto coverage = [&](double lo, double hi) {
+            int inside = 0;
+            for (const auto& b : population)
+                inside += b.box.width >= lo && b.box.width <= hi ? 1 : 0;
+            return static_cast<double>(inside) / population.size();
+        };
+        double widened = 0, spread = 0;
+        const int samples = 200;
+        for (int k = 0; k < samples; ++k) {
+            const auto ten = draw(10);
+            const auto few = SizeModel::learn(TargetPreset::dataOnly(), ten);
+            QVERIFY(few.prior(Calibration{}).isEmpty());
+            double lo = 1e300, hi = 0;
+            for (const auto& b : ten) {
+                lo = std::min(lo, b.box.width);
+                hi = std::max(hi, b.box.width);
+            }
+            const SizeRange r = few.pixelRange(Calibration{});
+            QVERIFY(r.wMin <= lo / 1.15 + 1e-9 && r.wMax >= hi * 1.15 - 1e-9);
+            widened += coverage(r.wMin, r.wMax) / samples;
+            spread += coverage(lo / 1.15, hi * 1.15) / samples;
+        }
+        const QByteArray msg = "mean coverage: spread " + QByteArray::number(spread) + ", widened " + QByteArray::number(widened);
+        qInfo("%s", msg.constData());
+        QVERIFY2(widened >= 0.95 && 1 - widened < 0.5 * (1 - spread), msg.constData());
+        const auto many = draw(20);
+        const auto enough = SizeModel::learn(TargetPreset::dataOnly(), many);
+        QCOMPARE(enough.prior(Calibration{}).sizes.size(), size_t(20));
+        double mlo = 1e300, mhi = 0;
+        for (const auto& b : many) {
+            mlo = std::min(mlo, b.box.width);
+            mhi = std::max(mhi, b.box.width);
+        }
+        QVERIFY(std::abs(enough.pixelRange(Calibration{}).wMin - mlo / 1.15) < 1e-9);
+        QVERIFY(std::abs(enough.pixelRange(Calibration{}).wMax - mhi * 1.15) < 1e-9);
     }
 
     void layoutTwoReachesTheTruthCloser()
