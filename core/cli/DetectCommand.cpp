@@ -83,17 +83,27 @@ int detectCommand(const std::vector<std::string>& argv, Io io)
                          {"low_confidence", d.lowConfidence},
                          {"candidates", d.candidateCount},
                          {"positive_candidates", d.positiveCount},
+                         {"target_found", d.targetFound},
                          {"timing_s", {{"detect", d.seconds}, {"load", loadSeconds}}}};
         if (c.isCalibrated())
             j["box_mm"] = {{"x", d.box.x * c.mmPerPixelX}, {"y", d.box.y * c.mmPerPixelY},
                            {"width", d.box.width * c.mmPerPixelX}, {"height", d.box.height * c.mmPerPixelY}};
         else
             j["box_mm"] = nullptr;
+        if (d.novelty >= 0)
+            j["novelty"] = {{"value", d.novelty}, {"threshold", d.noveltyThreshold}};
         if (!note.empty())
             j["note"] = note;
         io.out << j.dump(2) << "\n";
     } else {
         char line[256];
+        if (!d.targetFound) {
+            std::snprintf(line, sizeof line,
+                          "NO TARGET FOUND: the most likely box looks like none of the training targets (novelty %.2f, "
+                          "threshold %.2f); it is shown for reference only\n",
+                          d.novelty, d.noveltyThreshold);
+            io.out << line;
+        }
         std::snprintf(line, sizeof line, "Box: x %.1f, y %.1f, %.1f × %.1f px", d.box.x, d.box.y, d.box.width, d.box.height);
         io.out << line;
         if (c.isCalibrated()) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 
 namespace ks::detect {
 
@@ -47,6 +48,23 @@ std::vector<Method> Detector::methods() const
             out.push_back(m);
     }
     return out;
+}
+
+std::vector<Box> Detector::regressBoxes(const cv::Mat& gray8, const Calibration& calibration,
+                                       const std::vector<Box>& boxes)
+{
+    if (!hasBoxRegressor())
+        throw Error("The model has no box regression", "Retrain it with this version");
+    return m_regressor.refine(gray8, boxes, CandidateGenerator::region(gray8.cols, gray8.rows, calibration));
+}
+
+void Detector::judgePresence(const cv::Mat& gray8, Detection& d) const
+{
+    if (!hasPresence())
+        return;
+    d.novelty = m_presence.novelty(gray8, {d.box}).front();
+    d.noveltyThreshold = m_presence.threshold();
+    d.targetFound = d.novelty <= d.noveltyThreshold;
 }
 
 std::vector<Box> Detector::sweepCandidates(const cv::Mat& gray8, const Calibration& calibration) const
@@ -222,17 +240,27 @@ std::map<Method, std::vector<float>> Detector::scoreMethods(const cv::Mat& gray8
         if (m_hybrid.cnnTop <= 0 && !fa.hasExact() && known != scores.end() && known->second.size() == boxes.size()) {
             out[m] = combine(m, scores); // every box's FA score is there already
             if (hybridStats)
-                *hybridStats = HybridStats{static_cast<int>(boxes.size()), true, !fa.cnn.fastPath};
+                *hybridStats = HybridStats{static_cast<int>(boxes.size()), true, !fa.cnn.fastPath, known->second};
             continue;
         }
-        out[m] = scoreHybrid(gray8, boxes, scores.at("haar"), m_hybrid.cnnTop, false, hybridProgress, hybridStats);
+        std::vector<float> hint;
+        if (m_hybrid.cnnHint && m_hybrid.cnnTop > 0) {
+            if (known != scores.end() && known->second.size() == boxes.size()) {
+                hint = known->second; // the FA row's own likelihoods, already computed
+            } else if (fa.hasExact()) {
+                SubProgress fast(hybridProgress, 0.0, 0.3);
+                hint = fa.gbm.predict(featureSet("fa").extractor->extract(gray8, boxes, fast));
+            }
+        }
+        SubProgress cascade(hybridProgress, hint.empty() ? 0.0 : 0.3, 1.0);
+        out[m] = scoreHybrid(gray8, boxes, scores.at("haar"), m_hybrid.cnnTop, false, cascade, hybridStats, hint);
     }
     return out;
 }
 
 std::vector<float> Detector::scoreHybrid(const cv::Mat& gray8, const std::vector<Box>& boxes,
                                          const std::vector<float>& haarScores, int top, bool bound, Progress& progress,
-                                         HybridStats* stats)
+                                         HybridStats* stats, const std::vector<float>& cnnHint)
 {
     if (haarScores.size() != boxes.size())
         throw Error("Hybrid scoring needs one Haar score per box", {}, Error::Kind::Internal);
@@ -245,9 +273,37 @@ std::vector<float> Detector::scoreHybrid(const cv::Mat& gray8, const std::vector
         order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return haarScores[a] > haarScores[b]; });
     const size_t first = top <= 0 ? boxes.size() : std::min(boxes.size(), static_cast<size_t>(top));
+    if (cnnHint.size() == boxes.size() && first < boxes.size()) {
+        // The first `first` boxes alternate between the two rankings (no box twice); the rest
+        // follow in Haar order, so that the bound below still proves what it claims.
+        std::vector<size_t> byHint(order.size());
+        for (size_t i = 0; i < byHint.size(); ++i)
+            byHint[i] = i;
+        std::stable_sort(byHint.begin(), byHint.end(), [&](size_t a, size_t b) { return cnnHint[a] > cnnHint[b]; });
+        std::vector<char> taken(boxes.size(), 0);
+        std::vector<size_t> mixed;
+        size_t h = 0, c = 0;
+        while (mixed.size() < first) {
+            const bool fromHaar = mixed.size() % 2 == 0;
+            auto& k = fromHaar ? h : c;
+            const auto& list = fromHaar ? order : byHint;
+            while (k < list.size() && taken[list[k]])
+                ++k;
+            if (k < list.size()) {
+                taken[list[k]] = 1;
+                mixed.push_back(list[k]);
+            }
+        }
+        for (size_t i : order)
+            if (!taken[i])
+                mixed.push_back(i);
+        order = std::move(mixed);
+    }
     std::vector<float> out(boxes.size());
     for (size_t i = 0; i < boxes.size(); ++i)
         out[i] = 0.5f * haarScores[i];
+    if (stats)
+        stats->cnn.assign(boxes.size(), std::numeric_limits<float>::quiet_NaN());
     float best = -1;
     size_t done = 0;
     const size_t chunk = 32;
@@ -262,6 +318,8 @@ std::vector<float> Detector::scoreHybrid(const cv::Mat& gray8, const std::vector
         const auto cnn = gbm.predict(extractor.extract(gray8, some, sub));
         for (size_t k = done; k < end; ++k) {
             const size_t i = order[k];
+            if (stats)
+                stats->cnn[i] = cnn[k - done];
             out[i] = 0.5f * (haarScores[i] + cnn[k - done]);
             best = std::max(best, out[i]);
         }
@@ -290,6 +348,7 @@ Detection Detector::detect(Method method, const cv::Mat& gray8, const Calibratio
     auto scores = scoreMethods(gray8, boxes, {method}, progress).at(method);
     Detection d = choose(boxes, scores);
     d.method = methodName(method);
+    judgePresence(gray8, d);
     d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (likelihoodsOut)
         *likelihoodsOut = std::move(scores);

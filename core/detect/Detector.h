@@ -4,10 +4,12 @@
 /// classified positive (p ≥ 0.5), return the most likely; if none is positive, the best one
 /// flagged low-confidence. Hybrid averages the Haar-GBM and FA-GBM likelihoods per candidate.
 
+#include "BoxRegressor.h"
 #include "CandidateGenerator.h"
 #include "CnnBackend.h"
 #include "GbmClassifier.h"
 #include "Method.h"
+#include "TargetPresence.h"
 
 #include "common/Box.h"
 #include "common/Calibration.h"
@@ -31,6 +33,11 @@ struct Detection
     int candidateCount = 0;
     int positiveCount = 0;      ///< candidates with likelihood ≥ 0.5
     double seconds = 0;         ///< wall time of candidates + features + scoring
+    /// False when the detector has a target-presence model and the chosen box does not look like
+    /// any training target ("no kidney found"); the box is still the method's choice.
+    bool targetFound = true;
+    double novelty = -1;        ///< TargetPresence::novelty of the box (-1: no presence model)
+    double noveltyThreshold = -1;
 };
 
 /// A feature extractor and the GBM trained on its features.
@@ -60,6 +67,14 @@ struct HybridConfig
     /// per-patch features and GBM, which decide; the others are scaled below every re-scored box
     /// (they cannot be chosen). 0 = the fast-path likelihoods decide (bundles from before).
     int rowTop = 32;
+    /// Beyond the paper: the Haar share of the hybrid likelihood chosen on the training split by
+    /// cross-validation (HybridWeight); < 0: none learnt. Method::Hybrid keeps the paper's mean;
+    /// the weighted hybrid is an extra Table 1 row.
+    double cvWeight = -1;
+    /// The cascade's `cnnTop` boxes alternate between the Haar-GBM's ranking and the FA set's
+    /// own (fast-path, or its row cascade's) ranking, so that a region the CNN finds and Haar
+    /// misses is scored by both halves; false: Haar's ranking alone (bundles from before).
+    bool cnnHint = true;
 };
 
 /// What scoring the hybrid cost and whether its answer is provably the exhaustive one.
@@ -70,6 +85,8 @@ struct HybridStats
     /// CNN likelihood of 1: (haar + 1) / 2 ≤ the best hybrid likelihood found.
     bool exact = false;
     bool perPatch = false;   ///< the CNN half used per-patch (paper) features
+    /// The CNN half's likelihood of every box (NaN for boxes the cascade left out).
+    std::vector<float> cnn;
 };
 
 /// A trained detector: candidate sizes plus one FeatureSet per trained feature set. Move-only.
@@ -91,6 +108,21 @@ public:
     void setCandidateConfig(const CandidateConfig& c) { m_config = c; }
     const HybridConfig& hybridConfig() const { return m_hybrid; }
     void setHybridConfig(const HybridConfig& c) { m_hybrid = c; }
+
+    /// The optional box-regression stage (beyond the paper; BoxRegressor).
+    bool hasBoxRegressor() const { return m_regressor.isTrained(); }
+    void setBoxRegressor(BoxRegressor r) { m_regressor = std::move(r); }
+    BoxRegressor& boxRegressor() { return m_regressor; }
+    /// The optional "no target" decision (TargetPresence); detect() applies it.
+    bool hasPresence() const { return m_presence.isTrained(); }
+    void setPresence(TargetPresence p) { m_presence = std::move(p); }
+    const TargetPresence& presence() const { return m_presence; }
+    /// Sets d.targetFound / novelty from the presence model (no-op without one).
+    void judgePresence(const cv::Mat& gray8, Detection& d) const;
+
+    /// The chosen `boxes` refined by the box regression, inside the frame's candidate region.
+    /// \throws ks::Error when the detector has no box regression
+    std::vector<Box> regressBoxes(const cv::Mat& gray8, const Calibration& calibration, const std::vector<Box>& boxes);
 
     /// Candidate boxes of a frame (its field of view, sizes converted with its calibration): the
     /// sweep, then — with a Haar set and candidateConfig().refineTop > 0 — the coarse-to-fine
@@ -128,9 +160,13 @@ public:
     /// candidate could beat the best one even with a CNN likelihood of 1; the chosen box is then
     /// exactly the one an exhaustive evaluation would choose, at a fraction of its cost. Boxes
     /// not evaluated get haar / 2.
+    /// \param cnnHint optional (empty: none): a ranking of the boxes by the CNN half (e.g. the FA
+    ///        set's fast-path likelihoods); the first `top` boxes then alternate between the Haar
+    ///        ranking and this one. The bound's proof holds either way.
     std::vector<float> scoreHybrid(const cv::Mat& gray8, const std::vector<Box>& boxes,
                                    const std::vector<float>& haarScores, int top, bool bound,
-                                   Progress& progress = NullProgress::instance(), HybridStats* stats = nullptr);
+                                   Progress& progress = NullProgress::instance(), HybridStats* stats = nullptr,
+                                   const std::vector<float>& cnnHint = {});
 
     /// Full detection on one frame. \throws ks::Error when the method was not trained or the
     /// frame yields no candidates (frame smaller than the smallest box).
@@ -158,6 +194,8 @@ private:
     CandidateConfig m_config;
     HybridConfig m_hybrid;
     std::map<std::string, FeatureSet> m_sets;
+    BoxRegressor m_regressor;
+    TargetPresence m_presence;
 };
 
 } // namespace ks::detect

@@ -96,6 +96,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
         return thinned;
     };
 
+    cv::Mat faPerPatch; // the fa set's per-patch features of the thinned labels (for the hybrid's weight)
     // One feature set after the other; CNN sets get most of the bar.
     const double cnnWeight = 6.0;
     double total = 0;
@@ -104,7 +105,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
     double done = 0;
     for (const auto& s : sets) {
         const double w = s == "haar" ? 1.0 : cnnWeight;
-        SubProgress stage(progress, 0.05 + 0.95 * done / total, 0.05 + 0.95 * (done + w) / total);
+        SubProgress stage(progress, 0.05 + 0.92 * done / total, 0.05 + 0.92 * (done + w) / total);
         done += w;
         const auto t0 = std::chrono::steady_clock::now();
         FeatureSet fs;
@@ -144,9 +145,63 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
                              exactFeaturing, all, y);
             SubProgress exactBoost(stage, 0.98, 1.0);
             fs.exactGbm.train(all, y, gp, exactBoost);
+            if (s == "fa")
+                faPerPatch = all;
         }
         rep.seconds[s] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         detector.addFeatureSet(std::move(fs));
+    }
+    const bool hybrid = std::find(config.methods.begin(), config.methods.end(), Method::Hybrid) != config.methods.end();
+    if (hybrid && config.hybridCrossValidation) {
+        SubProgress weighing(progress, 0.97, 0.99);
+        weighing.step(0, "Cross-validating the hybrid's weight");
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto& patches = patchLabels();
+        cv::Mat haarF, faF;
+        std::vector<float> y;
+        std::vector<double> dices;
+        std::vector<int> frameOf;
+        FeatureSet& fa = detector.featureSet("fa");
+        for (size_t i = 0; i < frames.size(); ++i) {
+            std::vector<Box> b;
+            for (const auto& l : patches[i]) {
+                b.push_back(l.box);
+                y.push_back(static_cast<float>(l.label));
+                dices.push_back(l.dice);
+                frameOf.push_back(static_cast<int>(i));
+            }
+            haarF.push_back(detector.featureSet("haar").extractor->extract(frames[i].gray, b));
+            if (faPerPatch.empty()) // else the same rows, in this order, are there already
+                faF.push_back((fa.hasExact() ? *fa.exactExtractor : *fa.extractor).extract(frames[i].gray, b));
+        }
+        if (!faPerPatch.empty())
+            faF = faPerPatch;
+        rep.hybridWeight = HybridWeight::crossValidate(haarF, faF, y, dices, frameOf, 3, config.gbm, weighing);
+        if (!rep.hybridWeight.meanDice.empty()) {
+            HybridConfig hc = detector.hybridConfig();
+            hc.cvWeight = rep.hybridWeight.weight;
+            detector.setHybridConfig(hc);
+        }
+        rep.seconds["hybrid_weight"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    if (config.boxRegression) {
+        const auto t0 = std::chrono::steady_clock::now();
+        SubProgress regressing(progress, 0.99, 1.0);
+        BoxRegressor regressor;
+        BoxRegressorConfig rc = config.regression;
+        rc.haarCount = std::min(rc.haarCount, config.haarCount); // never richer than the detector's own Haar set
+        regressor.train(frames, rc, regressing);
+        detector.setBoxRegressor(std::move(regressor));
+        rep.seconds["box_regression"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    if (config.presence && frames.size() >= 3) {
+        const auto t0 = std::chrono::steady_clock::now();
+        TargetPresence presence;
+        PresenceConfig pc = config.presenceConfig;
+        pc.haarCount = std::min(pc.haarCount, config.haarCount);
+        presence.train(frames, pc);
+        detector.setPresence(std::move(presence));
+        rep.seconds["presence"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     progress.step(1.0, "Training done");
     if (report)

@@ -8,6 +8,7 @@
 #include "CnnBackend.h"
 #include "Detector.h"
 #include "GbmClassifier.h"
+#include "HybridWeight.h"
 #include "Labeler.h"
 #include "Method.h"
 #include "TargetPreset.h"
@@ -31,6 +32,14 @@ struct TrainConfig
     std::vector<Method> methods{Method::Haar};
     CnnConfig cnn;
     HybridConfig hybrid;
+    /// Train the box-regression stage too (an extra Table 1 row per method, never replacing one).
+    bool boxRegression = true;
+    /// With the hybrid: cross-validate its Haar weight on the training frames (HybridConfig::cvWeight).
+    bool hybridCrossValidation = true;
+    BoxRegressorConfig regression;
+    /// Learn the "no target" decision (TargetPresence) from the training targets.
+    bool presence = true;
+    PresenceConfig presenceConfig;
 };
 
 /// Figures of a training run. Value type.
@@ -44,6 +53,7 @@ struct TrainReport
     int negatives = 0;
     std::map<std::string, double> seconds;  ///< per feature set
     std::map<std::string, CnnInfo> cnn;     ///< per CNN feature set
+    HybridWeightChoice hybridWeight;        ///< the cross-validation's figures (empty without)
 };
 
 /// Stateless; thread-safe.

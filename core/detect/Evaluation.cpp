@@ -1,5 +1,7 @@
 #include "Evaluation.h"
 
+#include "HybridWeight.h"
+
 #include "common/Error.h"
 
 #include <nlohmann/json.hpp>
@@ -42,6 +44,10 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
         }
     EvaluationResult r;
     r.methods = methods;
+    r.boxRegression = detector.hasBoxRegressor();
+    r.presence = detector.hasPresence();
+    if (hybrid && detector.hybridConfig().cvWeight >= 0)
+        r.hybridWeight = detector.hybridConfig().cvWeight;
     std::map<Method, std::vector<float>> pooledScores;
     std::vector<bool> pooledLabels;
     auto since = [](std::chrono::steady_clock::time_point t) {
@@ -88,6 +94,15 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
                 seconds += since(t0) + setSeconds["haar"];
                 mo.hybridCnnBoxes = stats.cnnBoxes;
                 mo.hybridExact = stats.exact;
+                if (r.hybridWeight >= 0) {
+                    // The same cascade's two halves, weighted (boxes it left out: Haar share only).
+                    std::vector<float> cnn = stats.cnn;
+                    for (float& v : cnn)
+                        v = std::isfinite(v) ? v : 0.0f;
+                    const auto weighted = HybridWeight::combine(scores.at("haar"), cnn, r.hybridWeight);
+                    mo.weightedBox = Detector::choose(boxes, weighted).box;
+                    mo.weightedDice = dice(mo.weightedBox, *f.truth);
+                }
             } else {
                 likelihoods = Detector::combine(m, scores);
                 for (const auto& s : featureSetsOf(m))
@@ -96,6 +111,7 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
             mo.detection = Detector::choose(boxes, likelihoods);
             mo.detection.method = methodName(m);
             mo.detection.seconds = seconds;
+            detector.judgePresence(f.gray, mo.detection);
             mo.dice = dice(mo.detection.box, *f.truth);
             mo.oracleRank = CandidateDiagnosis::rank(likelihoods, io.oracle.index);
             mo.auc = CandidateDiagnosis::auc(likelihoods, labels);
@@ -103,6 +119,18 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
             auto& pooled = pooledScores[m];
             pooled.insert(pooled.end(), likelihoods.begin(), likelihoods.end());
             io.methods[m] = mo;
+        }
+        if (r.boxRegression) {
+            // Every method's chosen box through the regression at once (beyond the paper).
+            std::vector<Box> chosen;
+            for (Method m : methods)
+                chosen.push_back(io.methods[m].detection.box);
+            const auto regressed = detector.regressBoxes(f.gray, f.calibration, chosen);
+            for (size_t k = 0; k < methods.size(); ++k) {
+                auto& mo = io.methods[methods[k]];
+                mo.regressedBox = regressed[k];
+                mo.regressedDice = dice(regressed[k], *f.truth);
+            }
         }
         r.images.push_back(std::move(io));
     }
@@ -118,6 +146,11 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
         for (const auto& io : r.images) {
             const auto& mo = io.methods.at(m);
             s.meanDice += mo.dice;
+            s.regressedMeanDice += mo.regressedDice;
+            s.regressedFailures += mo.regressedDice < r.failureDice ? 1 : 0;
+            s.notFound += mo.detection.targetFound ? 0 : 1;
+            s.weightedMeanDice += mo.weightedDice;
+            s.weightedFailures += mo.weightedDice < r.failureDice ? 1 : 0;
             s.meanSeconds += mo.detection.seconds;
             s.failures += mo.dice < r.failureDice ? 1 : 0;
             s.lowConfidence += mo.detection.lowConfidence ? 1 : 0;
@@ -140,6 +173,8 @@ EvaluationResult Evaluation::run(Detector& detector, const std::vector<Annotated
                                                   : 0.5 * (ranks[ranks.size() / 2 - 1] + ranks[ranks.size() / 2]);
         s.auc = CandidateDiagnosis::auc(pooledScores[m], pooledLabels);
         s.meanDice /= s.n;
+        s.regressedMeanDice /= s.n;
+        s.weightedMeanDice /= s.n;
         s.meanSeconds /= s.n;
         s.meanCnnBoxes /= s.n;
         r.summary[m] = s;
@@ -152,19 +187,35 @@ std::string Evaluation::table(const EvaluationResult& r, const std::string& back
 {
     std::ostringstream out;
     char line[320];
-    std::snprintf(line, sizeof line, "%-24s %9s %8s %4s %9s %8s %6s %7s %15s\n", "Method", "Mean Dice", "Failures",
+    std::snprintf(line, sizeof line, "%-30s %9s %8s %4s %9s %8s %6s %7s %15s\n", "Method", "Mean Dice", "Failures",
                   "n", "Low conf.", "s/image", "AUC", "Rank", "cov/score/chc");
-    out << line << std::string(96, '-') << "\n";
+    out << line << std::string(102, '-') << "\n";
     for (Method m : r.methods) {
         const auto& s = r.summary.at(m);
         char causes[48];
         std::snprintf(causes, sizeof causes, "%d/%d/%d", s.coverageFailures, s.scoringFailures, s.choiceFailures);
-        std::snprintf(line, sizeof line, "%-24s %9.3f %8d %4d %9d %8.3f %6.3f %7.1f %15s\n",
+        std::snprintf(line, sizeof line, "%-30s %9.3f %8d %4d %9d %8.3f %6.3f %7.1f %15s\n",
                       methodTitle(m, backboneTitle).c_str(), s.meanDice, s.failures, s.n, s.lowConfidence,
                       s.meanSeconds, s.auc, s.medianOracleRank, causes);
         out << line;
     }
-    std::snprintf(line, sizeof line, "%-24s %9.3f %8d %4zu\n", "Candidate oracle", r.meanOracleDice, r.oracleFailures,
+    if (r.boxRegression)
+        for (Method m : r.methods) {
+            // Beyond the paper: the same choice, then the box regression.
+            const auto& s = r.summary.at(m);
+            const std::string title = methodTitle(m, backboneTitle) + " + BBR";
+            std::snprintf(line, sizeof line, "%-30s %9.3f %8d %4d\n", title.c_str(), s.regressedMeanDice,
+                          s.regressedFailures, s.n);
+            out << line;
+        }
+    if (r.hybridWeight >= 0 && r.summary.count(Method::Hybrid)) {
+        const auto& s = r.summary.at(Method::Hybrid);
+        char title[64];
+        std::snprintf(title, sizeof title, "Hybrid, CV weight %.1f", r.hybridWeight);
+        std::snprintf(line, sizeof line, "%-30s %9.3f %8d %4d\n", title, s.weightedMeanDice, s.weightedFailures, s.n);
+        out << line;
+    }
+    std::snprintf(line, sizeof line, "%-30s %9.3f %8d %4zu\n", "Candidate oracle", r.meanOracleDice, r.oracleFailures,
                   r.images.size());
     out << line;
     std::snprintf(line, sizeof line, "%.0f", r.meanCandidates);
@@ -173,6 +224,17 @@ std::string Evaluation::table(const EvaluationResult& r, const std::string& back
         << r.positiveDice << "). Rank: median rank of the oracle's candidate (1 = chosen). Failures by cause: "
            "coverage (no candidate reaches it), scoring (none that does is classified positive), choice (one is, "
            "another was more likely).";
+    if (r.presence) {
+        out << " No target found (the chosen box unlike every training target):";
+        for (Method m : r.methods)
+            out << " " << methodName(m) << " " << r.summary.at(m).notFound << "/" << r.summary.at(m).n;
+        out << ".";
+    }
+    if (r.hybridWeight >= 0)
+        out << " CV weight: beyond the paper, the hybrid's Haar share chosen by 3-fold cross-validation on the "
+               "training images.";
+    if (r.boxRegression)
+        out << " + BBR: beyond the paper, the same choice refined by bounding-box regression on Haar features.";
     if (!note.empty())
         out << " " << note;
     out << "\n";
@@ -187,6 +249,8 @@ std::string Evaluation::csv(const EvaluationResult& r)
         const auto n = methodName(m);
         out << "," << n << "_x," << n << "_y," << n << "_w," << n << "_h," << n << "_dice," << n << "_likelihood,"
             << n << "_low_confidence," << n << "_oracle_rank," << n << "_auc," << n << "_failure_cause";
+        if (r.boxRegression)
+            out << "," << n << "_bbr_x," << n << "_bbr_y," << n << "_bbr_w," << n << "_bbr_h," << n << "_bbr_dice";
     }
     out << "\n";
     auto quote = [](const std::string& s) {
@@ -215,6 +279,11 @@ std::string Evaluation::csv(const EvaluationResult& r)
                 out << buf;
             }
             out << "," << failureCauseName(mo.cause);
+            if (r.boxRegression) {
+                const Box& g = mo.regressedBox;
+                std::snprintf(buf, sizeof buf, ",%.1f,%.1f,%.1f,%.1f,%.4f", g.x, g.y, g.width, g.height, mo.regressedDice);
+                out << buf;
+            }
         }
         out << "\n";
     }
@@ -233,6 +302,14 @@ std::string Evaluation::json(const EvaluationResult& r)
                                   {"median_oracle_rank", s.medianOracleRank},
                                   {"failure_causes", {{"coverage", s.coverageFailures}, {"scoring", s.scoringFailures},
                                                       {"choice", s.choiceFailures}}}};
+        if (r.presence)
+            methods[methodName(m)]["no_target_found"] = s.notFound;
+        if (r.boxRegression)
+            methods[methodName(m)]["box_regression"] = {{"mean_dice", s.regressedMeanDice},
+                                                        {"failures", s.regressedFailures}};
+        if (m == Method::Hybrid && r.hybridWeight >= 0)
+            methods[methodName(m)]["cv_weight"] = {{"weight", r.hybridWeight}, {"mean_dice", s.weightedMeanDice},
+                                                   {"failures", s.weightedFailures}};
         if (m == Method::Hybrid)
             methods[methodName(m)]["cascade"] = {{"cnn_candidates_per_image", s.meanCnnBoxes},
                                                  {"provably_exhaustive_images", s.exact}};
@@ -248,7 +325,10 @@ std::string Evaluation::json(const EvaluationResult& r)
                                 {"likelihood", mo.detection.likelihood}, {"low_confidence", mo.detection.lowConfidence},
                                 {"oracle_rank", mo.oracleRank},
                                 {"auc", std::isfinite(mo.auc) ? nlohmann::json(mo.auc) : nlohmann::json(nullptr)},
-                                {"failure_cause", failureCauseName(mo.cause)}};
+                                {"failure_cause", failureCauseName(mo.cause)},
+                                {"target_found", mo.detection.targetFound}};
+            if (r.boxRegression)
+                d[methodName(m)]["box_regression"] = {{"dice", mo.regressedDice}, {"box", boxJson(mo.regressedBox)}};
         }
         img["methods"] = d;
         per.push_back(img);

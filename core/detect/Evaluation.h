@@ -28,7 +28,14 @@ struct MethodOutcome
     int oracleRank = 0;        ///< rank of the oracle's candidate in this method's likelihoods (1 = chosen)
     double auc = 0;            ///< ROC AUC on this frame's candidates (NaN: one class only)
     FailureCause cause = FailureCause::None;
+    /// With a box regression (EvaluationResult::boxRegression): the chosen box refined, its Dice.
+    Box regressedBox;
+    double regressedDice = 0;
+    /// Hybrid with a cross-validated weight (EvaluationResult::hybridWeight ≥ 0): its choice, Dice.
+    Box weightedBox;
+    double weightedDice = 0;
 };
+
 
 /// One frame's answers.
 struct ImageOutcome
@@ -55,6 +62,11 @@ struct MethodSummary
     double meanImageAuc = 0; ///< mean of the per-frame AUCs (frames with both classes)
     double medianOracleRank = 0;
     int coverageFailures = 0, scoringFailures = 0, choiceFailures = 0;
+    double regressedMeanDice = 0;  ///< with the box regression (EvaluationResult::boxRegression)
+    int regressedFailures = 0;
+    int notFound = 0;
+    double weightedMeanDice = 0;   ///< hybrid with the cross-validated weight
+    int weightedFailures = 0;              ///< frames reported "no target found" (Detection::targetFound false)
 };
 
 /// Value type.
@@ -68,6 +80,9 @@ struct EvaluationResult
     double meanOracleDice = 0;   ///< mean over frames of the candidate oracle
     int oracleFailures = 0;      ///< frames whose oracle is below failureDice
     double meanCandidates = 0;
+    bool boxRegression = false;  ///< the detector has a box regression: the "+ box regression" rows
+    double hybridWeight = -1;    ///< the detector's cross-validated hybrid weight (< 0: none)
+    bool presence = false;       ///< the detector has a target-presence model (MethodSummary::notFound)
 };
 
 /// Stateless; thread-safe for different detectors.
@@ -81,7 +96,7 @@ public:
                                 const std::vector<Method>& methods, Progress& progress = NullProgress::instance());
 
     /// Table 1 as aligned text with the diagnosis columns (AUC, median oracle rank, failures by
-    /// cause) and the candidate oracle's row; `note` is printed under it (e.g. "no ImageNet transfer").
+    /// cause), the extra rows beyond the paper ("+ box regression") and the candidate oracle's row; `note` is printed under it (e.g. "no ImageNet transfer").
     static std::string table(const EvaluationResult& r, const std::string& backboneTitle = "CaffeNet",
                              const std::string& note = {});
     /// One row per image: name, truth, oracle, and per method box, Dice, likelihood, low

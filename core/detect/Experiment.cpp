@@ -190,6 +190,11 @@ ExperimentResult Experiment::run(const ExperimentOptions& o, Progress& progress)
     results["peak_memory_mb"] = r.peakMemoryMb;
     results["candidates"] = {{"mean_per_image", r.training.meanCandidates}, {"coverage", r.training.coverage},
                              {"mean_best_dice", r.training.meanBestDice}};
+    results["training_seconds_by_stage"] = r.training.seconds;
+    if (!r.training.hybridWeight.meanDice.empty())
+        results["hybrid_weight_cv"] = {{"weight", r.training.hybridWeight.weight},
+                                       {"weights", r.training.hybridWeight.weights},
+                                       {"held_out_mean_dice", r.training.hybridWeight.meanDice}};
     if (std::any_of(o.train.methods.begin(), o.train.methods.end(), needsCnn)) {
         results["backbone"] = o.train.cnn.backbone;
         results["imagenet_transfer"] = o.train.cnn.importsWeights();

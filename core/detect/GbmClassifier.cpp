@@ -38,7 +38,7 @@ struct Matrix
 void setParams(BoosterHandle b, const GbmParams& p)
 {
     auto set = [&](const char* k, const std::string& v) { check(XGBoosterSetParam(b, k, v.c_str()), "set a parameter"); };
-    set("objective", "binary:logistic");
+    set("objective", p.objective);
     set("max_depth", std::to_string(p.maxDepth));
     set("eta", std::to_string(p.eta));
     set("subsample", std::to_string(p.subsample));
@@ -82,7 +82,7 @@ void GbmClassifier::train(const cv::Mat& features, const std::vector<float>& lab
     if (features.type() != CV_32F || features.rows != static_cast<int>(labels.size()))
         throw Error("Classifier features and labels disagree in size", {}, Error::Kind::Internal);
     const std::set<float> classes(labels.begin(), labels.end());
-    if (classes.size() < 2)
+    if (params.objective == "binary:logistic" && classes.size() < 2)
         throw Error(std::string("The training samples are all ") + (*classes.begin() > 0.5f ? "positive" : "negative"),
                     "Check that the annotations match the images and the candidate sizes (preset)");
     if (m_booster) {

@@ -21,6 +21,9 @@ struct GbmParams
     double subsample = 0.5;   ///< row sampling per round
     unsigned seed = 20160413; ///< XGBoost's seed (subsampling)
     int threads = 0;          ///< 0: all hardware threads
+    /// XGBoost objective: "binary:logistic" (the paper's classifier) or "reg:squarederror"
+    /// (regression, e.g. BoxRegressor; labels are then any finite targets and predict() returns them).
+    std::string objective = "binary:logistic";
 };
 
 /// One binary classifier on one feature set. Move-only. Not thread-safe: one thread at a time
@@ -36,8 +39,8 @@ public:
     GbmClassifier& operator=(const GbmClassifier&) = delete;
 
     /// \param features rows = samples, CV_32F
-    /// \param labels   1 positive, 0 negative, one per row
-    /// \throws ks::Error when the set is empty, has one class only or sizes disagree;
+    /// \param labels   1 positive, 0 negative, one per row (regression: the targets)
+    /// \throws ks::Error when the set is empty, has one class only (classification) or sizes disagree;
     ///         ks::Cancelled when progress cancels (checked every round)
     void train(const cv::Mat& features, const std::vector<float>& labels, const GbmParams& params = {},
                Progress& progress = NullProgress::instance());

@@ -172,6 +172,9 @@ void ModelBundle::save(Detector& detector, const std::string& dirName, const std
     manifest["sizes"] = json::parse(detector.sizes().toJson());
     manifest["candidates"] = candidateJson(detector.candidateConfig());
     manifest["hybrid"] = {{"cnn_top", detector.hybridConfig().cnnTop}, {"row_top", detector.hybridConfig().rowTop}};
+    manifest["hybrid"]["cnn_hint"] = detector.hybridConfig().cnnHint;
+    if (detector.hybridConfig().cvWeight >= 0)
+        manifest["hybrid"]["cv_weight"] = detector.hybridConfig().cvWeight;
     json files = json::object();
     json sets = json::object();
     auto put = [&](const std::string& file, const std::string& bytes) {
@@ -212,6 +215,25 @@ void ModelBundle::save(Detector& detector, const std::string& dirName, const std
         sets[name] = s;
     }
     manifest["feature_sets"] = sets;
+    if (detector.hasBoxRegressor()) {
+        const BoxRegressor& r = detector.boxRegressor();
+        const auto models = r.models();
+        json names = json::array();
+        for (size_t k = 0; k < models.size(); ++k) {
+            const std::string file = "box_regression_" + std::to_string(k) + ".gbm";
+            put(file, std::string(models[k].begin(), models[k].end()));
+            names.push_back(file);
+        }
+        put("box_regression_features.json", r.featuresJson());
+        const auto& c = r.config();
+        manifest["box_regression"] = {{"models", names}, {"feature_list", "box_regression_features.json"},
+                                      {"context", c.context}, {"max_shift", c.maxShift},
+                                      {"max_log_scale", c.maxLogScale}};
+    }
+    if (detector.hasPresence()) {
+        put("presence.json", detector.presence().toJson());
+        manifest["presence"] = {{"model", "presence.json"}, {"threshold", detector.presence().threshold()}};
+    }
     manifest["files"] = files;
     const std::string text = manifest.dump(2);
     // The checksum last: a bundle whose writing stopped half-way does not verify.
@@ -251,6 +273,10 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
         hybrid.rowTop = 0;
         if (m.contains("hybrid") && m.at("hybrid").contains("row_top"))
             hybrid.rowTop = static_cast<int>(bounded(m.at("hybrid").at("row_top"), 0, 100000, "hybrid.row_top"));
+        // Bundles from before the hint ranked the cascade by Haar alone.
+        hybrid.cnnHint = m.contains("hybrid") && m.at("hybrid").value("cnn_hint", false);
+        if (m.contains("hybrid") && m.at("hybrid").contains("cv_weight"))
+            hybrid.cvWeight = bounded(m.at("hybrid").at("cv_weight"), 0, 1, "hybrid.cv_weight");
         out.detector.setHybridConfig(hybrid);
         for (const auto& [name, s] : m.at("feature_sets").items()) {
             FeatureSet fs;
@@ -285,6 +311,25 @@ LoadedBundle ModelBundle::load(const std::string& dirName)
                             "The bundle is damaged; retrain", Error::Kind::Corrupt);
             out.detector.addFeatureSet(std::move(fs));
         }
+        // Optional (bundles from before it have none): the box-regression stage.
+        if (m.contains("box_regression")) {
+            const json& b = m.at("box_regression");
+            BoxRegressorConfig rc;
+            rc.context = bounded(b.at("context"), 1.0, 4.0, "box_regression.context");
+            rc.maxShift = bounded(b.at("max_shift"), 0.0, 1.0, "box_regression.max_shift");
+            rc.maxLogScale = bounded(b.at("max_log_scale"), 0.0, 1.0, "box_regression.max_log_scale");
+            const json& names = b.at("models");
+            if (!names.is_array() || names.size() != 4)
+                tampered("box_regression lists " + names.dump() + " instead of four models");
+            std::array<std::vector<char>, 4> models;
+            for (size_t k = 0; k < 4; ++k) {
+                const std::string bytes = take(verified, json{{"m", names[k]}}, "m");
+                models[k].assign(bytes.begin(), bytes.end());
+            }
+            out.detector.setBoxRegressor(BoxRegressor::restore(rc, take(verified, b, "feature_list"), models));
+        }
+        if (m.contains("presence"))
+            out.detector.setPresence(TargetPresence::fromJson(take(verified, m.at("presence"), "model")));
         return out;
     } catch (const json::exception& e) {
         throw Error("The model manifest is malformed: " + jsonReason(e), "Retrain the model", Error::Kind::Corrupt);

@@ -95,6 +95,10 @@ private Q_SLOTS:
             const auto b = loaded.detector.detect(Method::Haar, f.gray, f.calibration);
             QCOMPARE(a.box, b.box);
             QCOMPARE(a.likelihood, b.likelihood);
+            // The box-regression stage survives the bundle and refines identically.
+            QVERIFY(loaded.detector.hasBoxRegressor());
+            QCOMPARE(m_detector->regressBoxes(f.gray, f.calibration, {a.box}).at(0),
+                     loaded.detector.regressBoxes(f.gray, f.calibration, {b.box}).at(0));
         }
         QVERIFY(loaded.manifestJson.find("\"format_version\": 2") != std::string::npos);
     }

@@ -5,6 +5,7 @@
 // Also the thinning of labels used for the per-patch CNN work.
 
 #include "detect/Detector.h"
+#include "detect/HybridWeight.h"
 #include "detect/Labeler.h"
 
 #include "common/FeatureExtractor.h"
@@ -120,6 +121,42 @@ private Q_SLOTS:
             QCOMPARE(full[i], exhaustive[i]);
     }
 
+    void cnnHintBringsTheCnnsRegionIntoTheCascade()
+    {
+        // Haar sees the target at one place, the CNN at another (far apart): Haar's top 8 all lie
+        // around its own, so without the hint the cascade never scores the CNN's region; with
+        // the CNN's ranking as the hint half of the 8 come from there. The bound's answer is the
+        // exhaustive one either way.
+        const auto boxes = grid();
+        Detector d(SizeModel{}, CandidateConfig{});
+        d.addFeatureSet(trained("haar", Box{20, 20, 80, 40}, 1, boxes, nullptr));
+        d.addFeatureSet(trained("fa", Box{200, 140, 80, 40}, 2, boxes, nullptr));
+        const cv::Mat frame(200, 300, CV_8UC1, cv::Scalar(0));
+        const auto haar = d.scoreSets(frame, boxes, {"haar"}).at("haar");
+        const auto fa = d.scoreSets(frame, boxes, {"fa"}).at("fa");
+        const Box cnnRegion{200, 140, 80, 40};
+        auto scoredNear = [&](const HybridStats& s) {
+            int n = 0;
+            for (size_t i = 0; i < boxes.size(); ++i)
+                n += std::isfinite(s.cnn[i]) && iou(boxes[i], cnnRegion) > 0.3 ? 1 : 0;
+            return n;
+        };
+        HybridStats plain, hinted;
+        d.scoreHybrid(frame, boxes, haar, 8, false, NullProgress::instance(), &plain);
+        d.scoreHybrid(frame, boxes, haar, 8, false, NullProgress::instance(), &hinted, fa);
+        QCOMPARE(plain.cnnBoxes, 8);
+        QCOMPARE(hinted.cnnBoxes, 8);
+        QCOMPARE(scoredNear(plain), 0);
+        QVERIFY2(scoredNear(hinted) >= 3, QByteArray::number(scoredNear(hinted)).constData());
+        std::vector<float> exhaustive(boxes.size());
+        for (size_t i = 0; i < boxes.size(); ++i)
+            exhaustive[i] = 0.5f * (haar[i] + fa[i]);
+        HybridStats bounded;
+        const auto b = d.scoreHybrid(frame, boxes, haar, 8, true, NullProgress::instance(), &bounded, fa);
+        QVERIFY(bounded.exact);
+        QCOMPARE(Detector::choose(boxes, b).box, Detector::choose(boxes, exhaustive).box);
+    }
+
     void cascadeFlagIsHonest()
     {
         const auto boxes = grid();
@@ -208,6 +245,45 @@ private Q_SLOTS:
         QCOMPARE(t[1].box.x, 2.0); // every 40/16 = 2.5th positive
         QCOMPARE(Labeler::thin(l, 0, 3.0).size(), l.size());
         QCOMPARE(Labeler::thin(l, 100, 100.0).size(), l.size()); // fewer than asked: all kept
+    }
+
+    void crossValidatedWeightFollowsTheInformativeHalf()
+    {
+        // 30 frames of 40 boxes each with a Dice in [0, 1]; one feature set sees the Dice (plus a
+        // little noise), the other sees only noise. The cross-validated Haar share must lean to
+        // whichever set is informative, and to 0.5 when both are.
+        std::mt19937 rng(11);
+        std::uniform_real_distribution<float> u(0.f, 1.f);
+        std::normal_distribution<float> noise(0.f, 0.05f);
+        cv::Mat good(0, 2, CV_32F), bad(0, 2, CV_32F);
+        std::vector<float> labels;
+        std::vector<double> dices;
+        std::vector<int> frameOf;
+        for (int f = 0; f < 30; ++f)
+            for (int b = 0; b < 40; ++b) {
+                const float d = u(rng);
+                const float g[2] = {d + noise(rng), noise(rng)}, n[2] = {u(rng), u(rng)};
+                good.push_back(cv::Mat(1, 2, CV_32F, const_cast<float*>(g)));
+                bad.push_back(cv::Mat(1, 2, CV_32F, const_cast<float*>(n)));
+                labels.push_back(d >= 0.8f ? 1.f : 0.f);
+                dices.push_back(d);
+                frameOf.push_back(f);
+            }
+        GbmParams p;
+        p.rounds = 40;
+        const auto haarWins = HybridWeight::crossValidate(good, bad, labels, dices, frameOf, 3, p);
+        QCOMPARE(haarWins.meanDice.size(), size_t(11));
+        QVERIFY2(haarWins.weight >= 0.7, QByteArray::number(haarWins.weight).constData());
+        const auto faWins = HybridWeight::crossValidate(bad, good, labels, dices, frameOf, 3, p);
+        QVERIFY2(faWins.weight <= 0.3, QByteArray::number(faWins.weight).constData());
+        // The held-out Dice of the chosen weight is the best of the grid.
+        QCOMPARE(*std::max_element(haarWins.meanDice.begin(), haarWins.meanDice.end()),
+                 haarWins.meanDice[static_cast<size_t>(std::lround(haarWins.weight * 10))]);
+        // Too few frames for the folds: the paper's mean, no figures.
+        const std::vector<int> oneFrame(frameOf.size(), 0);
+        const auto none = HybridWeight::crossValidate(good, bad, labels, dices, oneFrame, 3, p);
+        QCOMPARE(none.weight, 0.5);
+        QVERIFY(none.meanDice.empty());
     }
 };
 
