@@ -87,6 +87,7 @@ void DetectionWorker::detect(quint64 generation, int frame, const cv::Mat& gray8
             md.detection = detect::Detector::choose(boxes, likelihoods);
             md.detection.method = detect::methodName(methods[i]);
             md.detection.candidateCount = static_cast<int>(boxes.size());
+            m_detector->judgePresence(gray8, md.detection);
             md.heatmap = heatmapImage(detect::Detector::likelihoodMap(gray8.size(), boxes, likelihoods));
             result.methods.push_back(std::move(md));
         }

@@ -3,6 +3,7 @@
 #include "DetectionWorker.h"
 #include "common/Error.h"
 #include "detect/Dataset.h"
+#include "detect/Evaluation.h"
 #include "detect/Experiment.h"
 #include "detect/ModelBundle.h"
 
@@ -84,11 +85,11 @@ void TrainController::run(TrainRequest request)
                 Q_EMIT epochFinished(m, epoch, tl, ta, vl, va);
             });
         };
-        SubProgress training(*m_bridge, 0.1, 0.95);
+        SubProgress training(*m_bridge, 0.1, 0.85);
         detect::TrainReport report;
         auto detector = std::make_shared<detect::Detector>(
             detect::DetectorTrainer::train(train, request.config, &report, training));
-        m_bridge->step(0.95, "Saving the model");
+        m_bridge->step(0.85, "Saving the model");
         const fs::path models = request.modelsFolder.toStdString();
         fs::create_directories(models);
         const std::string stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")).toStdString();
@@ -108,15 +109,38 @@ void TrainController::run(TrainRequest request)
                                   {"author", request.filter.author},
                                   {"status", request.filter.status ? annotation::statusName(*request.filter.status) : ""}};
         detect::ModelBundle::save(*detector, temporary.string(), provenance.dump());
-        m_bridge->step(0.99, "Saving the model");
+        m_bridge->step(0.88, "Saving the model");
         fs::path final = models / stamp;
         for (int i = 2; fs::exists(final); ++i)
             final = models / (stamp + "-" + std::to_string(i));
         fs::rename(temporary, final);
         temporary.clear();
+        // Table 1 on the validation split before the detector goes to the GUI thread (it is not
+        // thread-safe); a cancel from here on keeps the saved model and skips the table.
+        QString table, summary;
+        if (!validation.empty()) {
+            SubProgress evaluating(*m_bridge, 0.88, 1.0);
+            evaluating.step(0, "Evaluating on the validation split");
+            try {
+                const auto result = detect::Evaluation::run(*detector, validation, request.config.methods, evaluating);
+                const std::string backbone = request.config.cnn.backbone == "squeezenet" ? "SqueezeNet" : "CaffeNet";
+                table = QString::fromStdString(detect::Evaluation::table(result, backbone));
+                const detect::Method best = request.config.methods.back();
+                const auto& s = result.summary.at(best);
+                summary = QStringLiteral("%1 on %2 validation image(s): mean Dice %3, %4 failure(s)")
+                              .arg(QString::fromStdString(detect::methodTitle(best, backbone)))
+                              .arg(s.n)
+                              .arg(s.meanDice, 0, 'f', 3)
+                              .arg(s.failures);
+            } catch (const Cancelled&) {
+                summary = QStringLiteral("Validation skipped (cancelled); the model is saved.");
+            }
+        }
         m_bridge->report(1.0, "Training done");
         auto valid = std::make_shared<std::vector<detect::AnnotatedFrame>>(std::move(validation));
         post([this, dir = QString::fromStdString(final.string()), detector, valid] { Q_EMIT finished(dir, detector, valid); });
+        if (!summary.isEmpty())
+            post([this, table, summary] { Q_EMIT evaluated(table, summary); });
     } catch (const Cancelled&) {
         post([this] { Q_EMIT cancelled(); });
     } catch (const std::exception& e) {

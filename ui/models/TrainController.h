@@ -1,7 +1,8 @@
 #pragma once
 /// \file TrainController.h
 /// Trains a detector in a background thread: (project frames →) split by patient → train →
-/// save the bundle into a temporary folder → rename it into the models folder on success.
+/// save the bundle into a temporary folder → rename it into the models folder on success →
+/// with a validation split, Table 1 of the trained methods on it (evaluated()).
 /// Cancel stops at the core's next progress report (well under a second) and removes the
 /// temporary folder, so the previous model and its bundle stay untouched.
 #include "ProgressBridge.h"
@@ -58,6 +59,9 @@ Q_SIGNALS:
     /// validation frames (for the evaluation view).
     void finished(const QString& bundleFolder, std::shared_ptr<ks::detect::Detector> detector,
                   std::shared_ptr<std::vector<ks::detect::AnnotatedFrame>> validation);
+    /// Table 1 on the validation split (Evaluation::table), after finished(); not emitted
+    /// without a validation split. `summary` is one line (e.g. for a status bar).
+    void evaluated(const QString& table, const QString& summary);
     void failed(const QString& message);
     void cancelled();
 

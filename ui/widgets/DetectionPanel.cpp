@@ -341,12 +341,14 @@ void DetectionPanel::redraw()
         const QColor colour = methodColour(md.method);
         QPen pen(d.lowConfidence ? QColor(255, 140, 0) : colour, md.method == currentMethod() ? 3 : 2);
         pen.setCosmetic(true);
-        if (d.lowConfidence)
+        if (d.lowConfidence || !d.targetFound)
             pen.setStyle(Qt::DashLine);
         auto* item = boxItem(d.box, pen, m_view->layer(methodLayer(md.method), 31));
         QString tag = QStringLiteral("%1 %2").arg(methodLabel(md.method)).arg(d.likelihood, 0, 'f', 2);
         if (d.lowConfidence)
             tag += tr(" low confidence");
+        if (!d.targetFound)
+            tag += tr(" — no target found");
         labelItem(tag, pen.color(), QPointF(d.box.x, d.box.y), item, true);
         if (md.method == currentMethod() && !md.heatmap.isNull()) {
             auto* heat = new QGraphicsPixmapItem(QPixmap::fromImage(md.heatmap), m_view->layer(heatmapLayer(), 5));
@@ -365,6 +367,11 @@ void DetectionPanel::redraw()
             line += tr(", Dice %1").arg(dice(d.box, *truth), 0, 'f', 3);
         if (d.lowConfidence)
             line += tr(" — <span style='color:#d07000'>low confidence (no candidate ≥ 0.5)</span>");
+        if (!d.targetFound)
+            line += tr(" — <span style='color:#b00000'><b>no target found</b>: the box looks like none of the "
+                       "training targets (novelty %1 &gt; %2); shown for reference only</span>")
+                        .arg(d.novelty, 0, 'f', 2)
+                        .arg(d.noveltyThreshold, 0, 'f', 2);
         lines << line;
     }
     lines << tr("%1 candidates, %2 s").arg(m_result->methods.front().detection.candidateCount).arg(m_result->seconds, 0, 'f', 2);
@@ -438,7 +445,10 @@ void DetectionPanel::paintLegend(QPainter& painter, const QRect& viewport)
         rows.emplace_back(tr("ground truth"), QColor(255, 60, 60));
     for (const auto& md : m_result->methods)
         if (isMethodVisible(md.method))
-            rows.emplace_back(methodLabel(md.method) + (md.detection.lowConfidence ? tr(" (low conf.)") : QString()),
+            rows.emplace_back(methodLabel(md.method)
+                                  + (!md.detection.targetFound   ? tr(" (no target)")
+                                     : md.detection.lowConfidence ? tr(" (low conf.)")
+                                                                  : QString()),
                               md.detection.lowConfidence ? QColor(255, 140, 0) : methodColour(md.method));
     const bool bar = isHeatmapVisible() && m_result->find(currentMethod());
     const int width = 150;

@@ -14,12 +14,14 @@
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -92,7 +94,9 @@ TrainDialog::TrainDialog(TrainController* controller, const QString& projectFold
     const bool cnn = detect::CnnBackend::available();
     for (auto m : allMethods()) {
         auto* check = new QCheckBox(methodLabel(m), model);
-        check->setChecked(m == detect::Method::Haar);
+        // The paper's best method by default (with the two rows it combines), Haar alone without a CNN.
+        check->setChecked(m == detect::Method::Haar
+                          || (cnn && (m == detect::Method::FA || m == detect::Method::Hybrid)));
         check->setEnabled(!detect::needsCnn(m) || cnn);
         methodRow->addWidget(check);
         m_methods.emplace_back(m, check);
@@ -180,6 +184,14 @@ TrainDialog::TrainDialog(TrainController* controller, const QString& projectFold
     chartView->setRenderHint(QPainter::Antialiasing);
     chartView->setMinimumSize(380, 260);
     right->addWidget(chartView, 1);
+    m_table = new QPlainTextEdit(this);
+    m_table->setReadOnly(true);
+    m_table->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_table->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_table->setMinimumHeight(150);
+    m_table->setToolTip(tr("Table 1 of the paper on the validation split: mean Dice and failures (Dice < 0.8) per method"));
+    m_table->hide();
+    right->addWidget(m_table, 1);
     auto* buttons = new QHBoxLayout;
     m_trainButton = new QPushButton(tr("Train"), this);
     m_trainButton->setDefault(true);
@@ -203,6 +215,11 @@ TrainDialog::TrainDialog(TrainController* controller, const QString& projectFold
         setRunning(false);
         m_stage->setText(tr("Trained: %1").arg(dir));
         Q_EMIT trained(dir);
+    });
+    connect(m_controller, &TrainController::evaluated, this, [this](const QString& table, const QString& summary) {
+        m_table->setPlainText(table);
+        m_table->show();
+        m_stage->setText(m_stage->text() + QStringLiteral("\n") + summary);
     });
     connect(m_controller, &TrainController::failed, this, [this](const QString& text) {
         setRunning(false);
@@ -278,6 +295,8 @@ void TrainDialog::startTraining()
     }
     m_loss->clear();
     m_accuracy->clear();
+    m_table->clear();
+    m_table->hide();
     m_epochIndex = 0;
     if (m_controller->start(std::move(r)))
         setRunning(true);

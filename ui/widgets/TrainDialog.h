@@ -12,6 +12,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QPlainTextEdit;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
@@ -35,6 +36,8 @@ public:
     /// The request the current settings describe (frames are read by the controller).
     TrainRequest request() const;
     QLabel* stageLabel() const { return m_stage; }
+    /// Table 1 on the validation split once training is done (hidden before).
+    QPlainTextEdit* tableView() const { return m_table; }
     QProgressBar* progressBar() const { return m_progress; }
     QLineSeries* lossSeries() const { return m_loss; }
     QLineSeries* accuracySeries() const { return m_accuracy; }
@@ -74,6 +77,7 @@ private:
     QSpinBox* m_epochs;
     QLabel* m_stage;
     QLabel* m_etaLabel;
+    QPlainTextEdit* m_table;
     QProgressBar* m_progress;
     QPushButton* m_trainButton;
     QPushButton* m_cancelButton;

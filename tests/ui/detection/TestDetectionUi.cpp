@@ -20,6 +20,7 @@
 #include "widgets/EvaluationView.h"
 #include "widgets/MainWindow.h"
 #include "widgets/TrainDialog.h"
+#include "detect/CnnBackend.h"
 
 #include <QListWidget>
 #include <QTableWidget>
@@ -313,8 +314,15 @@ private Q_SLOTS:
                     validation = v;
                 });
         QSignalSpy failed(&trainer, &TrainController::failed);
+        QSignalSpy evaluated(&trainer, &TrainController::evaluated);
         QVERIFY(trainer.start(request));
         QTRY_VERIFY_WITH_TIMEOUT(!bundle.isEmpty() || !failed.isEmpty(), 60000);
+        // Table 1 on the validation split follows the model.
+        QTRY_VERIFY_WITH_TIMEOUT(!evaluated.isEmpty(), 10000);
+        const QString table = evaluated.front().at(0).toString();
+        QVERIFY2(table.contains(QStringLiteral("Haar")) && table.contains(QStringLiteral("Mean Dice")), qPrintable(table));
+        QVERIFY2(evaluated.front().at(1).toString().contains(QStringLiteral("on 2 validation image(s)")),
+                 qPrintable(evaluated.front().at(1).toString()));
         QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
         QCOMPARE(QFileInfo(bundle).dir().absolutePath(), QDir(models).absolutePath());
         QVERIFY(QFile::exists(bundle + "/manifest.json"));
@@ -404,7 +412,12 @@ private Q_SLOTS:
         QCOMPARE(request.config.gbm.maxDepth, paper.gbm.maxDepth);
         QCOMPARE(request.config.cnn.epochs, paper.cnn.epochs);
         QCOMPARE(request.trainFraction, 0.8);
-        QCOMPARE(request.config.methods.size(), size_t(1));
+        // The default is the paper's best: the hybrid (with its Haar and FA rows) where the build has a CNN.
+        if (detect::CnnBackend::available())
+            QCOMPARE(request.config.methods,
+                     (std::vector<detect::Method>{detect::Method::Haar, detect::Method::FA, detect::Method::Hybrid}));
+        else
+            QCOMPARE(request.config.methods, std::vector<detect::Method>{detect::Method::Haar});
         QVERIFY(request.modelsFolder.endsWith(QStringLiteral("/models")));
     }
 
