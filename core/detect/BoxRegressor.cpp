@@ -87,6 +87,7 @@ void BoxRegressor::train(const std::vector<AnnotatedFrame>& frames, const BoxReg
     gp.eta = 0.15;
     gp.subsample = 0.8;
     gp.seed = config.seed;
+    gp.threads = config.threads;
     for (int k = 0; k < 4; ++k) {
         SubProgress boost(progress, 0.4 + 0.15 * k, 0.55 + 0.15 * k);
         m_models[k].train(all, y[k], gp, boost);

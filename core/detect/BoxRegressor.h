@@ -31,6 +31,7 @@ struct BoxRegressorConfig
     int haarCount = 2000;
     int haarGrid = 10;
     unsigned seed = 20140601;
+    int threads = 0;            ///< XGBoost threads (0: all; the GUI leaves one core to itself)
 };
 
 /// Move-only. Not thread-safe (one thread at a time per instance).

@@ -190,6 +190,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
         BoxRegressor regressor;
         BoxRegressorConfig rc = config.regression;
         rc.haarCount = std::min(rc.haarCount, config.haarCount); // never richer than the detector's own Haar set
+        rc.threads = config.gbm.threads;
         regressor.train(frames, rc, regressing);
         detector.setBoxRegressor(std::move(regressor));
         rep.seconds["box_regression"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
