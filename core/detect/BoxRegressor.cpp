@@ -8,6 +8,13 @@
 
 namespace ks::detect {
 
+namespace {
+Box boxAround(double cx, double cy, double w, double h)
+{
+    return {cx - w / 2, cy - h / 2, w, h};
+}
+} // namespace
+
 std::vector<Box> BoxRegressor::jittered(const Box& truth, const BoxRegressorConfig& c, unsigned seed)
 {
     std::mt19937 rng(seed);
@@ -17,7 +24,7 @@ std::vector<Box> BoxRegressor::jittered(const Box& truth, const BoxRegressorConf
     for (int tries = 0; tries < 20 * c.boxesPerFrame && static_cast<int>(out.size()) < c.boxesPerFrame; ++tries) {
         const double w = truth.width * std::exp(scale(rng)), h = truth.height * std::exp(scale(rng));
         const double cx = truth.centerX() + shift(rng) * w, cy = truth.centerY() + shift(rng) * h;
-        const Box b{cx - w / 2, cy - h / 2, w, h};
+        const Box b = boxAround(cx, cy, w, h);
         if (iou(b, truth) >= c.minIou)
             out.push_back(b);
     }
@@ -39,17 +46,15 @@ Box BoxRegressor::applyTargets(const Box& b, std::array<float, 4> t, const BoxRe
     const double lw = std::clamp<double>(t[2], -c.maxLogScale, c.maxLogScale);
     const double lh = std::clamp<double>(t[3], -c.maxLogScale, c.maxLogScale);
     const double w = b.width * std::exp(lw), h = b.height * std::exp(lh);
-    const double cx = b.centerX() + dx * b.width, cy = b.centerY() + dy * b.height;
-    return {cx - w / 2, cy - h / 2, w, h};
+    return boxAround(b.centerX() + dx * b.width, b.centerY() + dy * b.height, w, h);
 }
 
-std::vector<Box> BoxRegressor::contextBoxes(const std::vector<Box>& boxes) const
+std::vector<Box> BoxRegressor::withContext(const std::vector<Box>& boxes, double context)
 {
     std::vector<Box> out;
     out.reserve(boxes.size());
-    const double k = m_config.context;
     for (const Box& b : boxes)
-        out.push_back({b.centerX() - k * b.width / 2, b.centerY() - k * b.height / 2, k * b.width, k * b.height});
+        out.push_back(boxAround(b.centerX(), b.centerY(), context * b.width, context * b.height));
     return out;
 }
 
@@ -69,7 +74,7 @@ void BoxRegressor::train(const std::vector<AnnotatedFrame>& frames, const BoxReg
         const auto boxes = jittered(*f.truth, config, config.seed + static_cast<unsigned>(i));
         if (boxes.empty())
             continue;
-        all.push_back(m_features->extract(f.gray, contextBoxes(boxes)));
+        all.push_back(m_features->extract(f.gray, withContext(boxes, m_config.context)));
         for (const Box& b : boxes) {
             const auto t = targets(b, *f.truth);
             for (int k = 0; k < 4; ++k)
@@ -101,7 +106,7 @@ std::vector<Box> BoxRegressor::refine(const cv::Mat& gray8, const std::vector<Bo
         throw Error("The box regression is not trained", {}, Error::Kind::Internal);
     if (boxes.empty())
         return {};
-    const cv::Mat features = m_features->extract(gray8, contextBoxes(boxes));
+    const cv::Mat features = m_features->extract(gray8, withContext(boxes, m_config.context));
     std::array<std::vector<float>, 4> t;
     for (int k = 0; k < 4; ++k)
         t[k] = m_models[k].predict(features);

@@ -63,9 +63,10 @@ public:
     static BoxRegressor restore(const BoxRegressorConfig& config, const std::string& featuresJson,
                                 const std::array<std::vector<char>, 4>& models);
 
-private:
-    std::vector<Box> contextBoxes(const std::vector<Box>& boxes) const;
+    /// Each box scaled by `context` about its centre (what the features see).
+    static std::vector<Box> withContext(const std::vector<Box>& boxes, double context);
 
+private:
     BoxRegressorConfig m_config;
     std::unique_ptr<HaarFeatures> m_features;
     std::array<GbmClassifier, 4> m_models;

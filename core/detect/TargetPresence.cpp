@@ -47,11 +47,7 @@ cv::Mat matFrom(const json& j, int cols, const char* what)
 
 cv::Mat TargetPresence::standardised(const cv::Mat& gray8, const std::vector<Box>& boxes) const
 {
-    std::vector<Box> ctx;
-    const double k = m_config.context;
-    for (const Box& b : boxes)
-        ctx.push_back({b.centerX() - k * b.width / 2, b.centerY() - k * b.height / 2, k * b.width, k * b.height});
-    cv::Mat f = m_features->extract(gray8, ctx);
+    cv::Mat f = m_features->extract(gray8, BoxRegressor::withContext(boxes, m_config.context));
     if (m_mean.empty())
         return f;
     for (int r = 0; r < f.rows; ++r) {
