@@ -151,6 +151,10 @@ SizeModel SizeModel::learn(const TargetPreset& preset, const std::vector<SizedBo
             mm = cut;
         }
         m.m_mm = mm;
+        // Few boxes and no clinical sizes: ten heads of one gestational age span a fraction of
+        // the sizes in mm that the sonographer's zoom brings back to similar sizes in pixels (and
+        // the reverse for a fixed zoom); cover both.
+        m.m_unionPx = valid.size() < kMinPriorSizes && !preset.hasSizes();
     }
     return m;
 }
@@ -166,6 +170,14 @@ SizeRange SizeModel::pixelRange(const Calibration& c) const
         const double k = c.mmPerPixelX / c.mmPerPixelY; // aspect in pixels = aspect in mm * (dx/dy)
         r.aspectMin *= k;
         r.aspectMax *= k;
+        if (m_unionPx) {
+            r.wMin = std::min(r.wMin, m_px.wMin);
+            r.wMax = std::max(r.wMax, m_px.wMax);
+            r.hMin = std::min(r.hMin, m_px.hMin);
+            r.hMax = std::max(r.hMax, m_px.hMax);
+            r.aspectMin = std::min(r.aspectMin, m_px.aspectMin);
+            r.aspectMax = std::max(r.aspectMax, m_px.aspectMax);
+        }
         return r;
     }
     return m_px;
@@ -224,6 +236,7 @@ std::string SizeModel::toJson() const
     j["mm"] = hasMm() ? rangeJson(m_mm) : json();
     j["px"] = rangeJson(m_px);
     j["training_sizes"] = {{"mm", sizesJson(m_mmSizes)}, {"px", sizesJson(m_pxSizes)}, {"margin", m_margin}};
+    j["union_px"] = m_unionPx;
     return j.dump();
 }
 
@@ -234,6 +247,7 @@ SizeModel SizeModel::fromJson(const std::string& text)
         SizeModel m;
         m.m_mm = rangeFrom(j.at("mm"));
         m.m_px = rangeFrom(j.at("px"));
+        m.m_unionPx = j.value("union_px", false); // bundles from before: the mm range alone
         if (j.contains("training_sizes")) { // models from before it have no prior
             const json& t = j.at("training_sizes");
             m.m_mmSizes = sizesFrom(t.at("mm"));

@@ -70,14 +70,17 @@ public:
     /// Ranges: the training boxes' spread widened by the preset's margin, cut to the preset's
     /// sizes. With fewer than 20 boxes the spread understates the population's, so each range
     /// is also widened to the 95 %/95 % normal tolerance interval of the log sizes and no prior
-    /// is kept (prior() is empty).
+    /// is kept (prior() is empty). With few boxes, a calibrated training set and a preset without
+    /// clinical sizes, nothing says whether a target's size on screen follows its anatomy (mm) or
+    /// the operator's zoom (pixels): pixelRange() then covers both (the union of the two ranges).
     /// \param boxes the training ground truth (at least one)
     /// \throws ks::Error when there are no boxes, or when the preset and the training boxes do
     ///         not overlap at all (says which sizes each allows)
     static SizeModel learn(const TargetPreset& preset, const std::vector<SizedBox>& boxes);
 
     /// The pixel size range for an image with this calibration: the mm range converted with the
-    /// image's own pixel size, or the training boxes' pixel range when uncalibrated.
+    /// image's own pixel size (joined with the training boxes' pixel range when coversPixelSizes()),
+    /// or the training boxes' pixel range when uncalibrated.
     SizeRange pixelRange(const Calibration& calibration) const;
 
     /// The training boxes' sizes for an image with this calibration (mm sizes converted with its
@@ -88,6 +91,8 @@ public:
     const SizeRange& mmRange() const { return m_mm; }       ///< empty when training was uncalibrated
     const SizeRange& pixelRangeUncalibrated() const { return m_px; }
     bool hasMm() const { return !m_mm.isEmpty(); }
+    /// True when pixelRange() joins the mm range with the pixel range (few boxes, no clinical sizes).
+    bool coversPixelSizes() const { return m_unionPx; }
 
     std::string toJson() const;
     static SizeModel fromJson(const std::string& text);
@@ -98,6 +103,7 @@ private:
     std::vector<std::pair<double, double>> m_mmSizes; ///< training boxes in mm (calibrated training)
     std::vector<std::pair<double, double>> m_pxSizes; ///< training boxes in pixels
     double m_margin = 0.15;
+    bool m_unionPx = false; ///< pixelRange() = converted mm range ∪ m_px (false in bundles from before)
 };
 
 /// Stateless; thread-safe.

@@ -189,6 +189,41 @@ private Q_SLOTS:
         QVERIFY(std::abs(enough.pixelRange(Calibration{}).wMax - mhi * 1.15) < 1e-9);
     }
 
+    void fewCalibratedBoxesCoverMmAndPixelSizes()
+    {
+        // Ten boxes of about 20-27 mm at 0.065 mm/px (300-400 px): an image at 0.12 mm/px with a
+        // 400 px box (48 mm) lies outside the mm range but inside the pixel range, which the
+        // small-set model covers too; a preset with clinical sizes, twenty boxes and bundles
+        // from before keep the mm range alone.
+        std::vector<SizedBox> ten;
+        for (int i = 0; i < 10; ++i) {
+            const double w = 300 + 10 * i;
+            ten.push_back({Box{0, 0, w, 0.9 * w}, 0.065 + 0.002 * (i % 3), 0.065 + 0.002 * (i % 3)});
+        }
+        const auto few = SizeModel::learn(TargetPreset::dataOnly(), ten);
+        QVERIFY(few.coversPixelSizes());
+        const Calibration coarse = Calibration::user(0.12);
+        const SizeRange r = few.pixelRange(coarse);
+        QVERIFY2(r.wMin <= 400 && r.wMax >= 400, qPrintable(QString::number(r.wMin) + "-" + QString::number(r.wMax)));
+        QVERIFY(r.wMax >= few.pixelRangeUncalibrated().wMax - 1e-9);
+        // The mm range alone would not reach it.
+        QVERIFY(few.mmRange().wMax / 0.12 < 400);
+        const auto back = SizeModel::fromJson(few.toJson());
+        QVERIFY(back.coversPixelSizes());
+        QCOMPARE(back.pixelRange(coarse).wMax, r.wMax);
+        // Clinical sizes say which sizes are plausible: no union.
+        TargetPreset sized = TargetPreset::dataOnly();
+        sized.name = "sized";
+        sized.lengthMm = std::make_pair(10.0, 60.0);
+        sized.widthMm = std::make_pair(10.0, 60.0);
+        QVERIFY(!SizeModel::learn(sized, ten).coversPixelSizes());
+        std::vector<SizedBox> twenty = ten;
+        twenty.insert(twenty.end(), ten.begin(), ten.end());
+        QVERIFY(!SizeModel::learn(TargetPreset::dataOnly(), twenty).coversPixelSizes());
+        QVERIFY(!SizeModel::fromJson(R"({"mm": null, "px": {"w": [1, 2], "h": [1, 2], "aspect": [0, 9]}})")
+                     .coversPixelSizes());
+    }
+
     void layoutTwoReachesTheTruthCloser()
     {
         // Training boxes of one size family; validation truths drawn near them: layout 2 (prior +
