@@ -19,6 +19,7 @@ Detector::Detector(SizeModel sizes, CandidateConfig candidates)
 void Detector::addFeatureSet(FeatureSet set)
 {
     const std::string name = set.name;
+    m_cache.clear();
     m_sets.erase(name);
     m_sets.emplace(name, std::move(set));
 }
@@ -67,6 +68,33 @@ void Detector::judgePresence(const cv::Mat& gray8, Detection& d) const
     d.targetFound = d.novelty <= d.noveltyThreshold;
 }
 
+std::vector<float> Detector::cachedScores(const std::string& tag, FeatureExtractor& extractor,
+                                          const GbmClassifier& gbm, const cv::Mat& gray8,
+                                          const std::vector<Box>& boxes, Progress& progress)
+{
+    m_cache.useFrame(gray8);
+    std::vector<float> out(boxes.size());
+    std::vector<Box> missing;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < boxes.size(); ++i) {
+        if (const auto known = m_cache.find(tag, boxes[i])) {
+            out[i] = *known;
+        } else {
+            missing.push_back(boxes[i]);
+            where.push_back(i);
+        }
+    }
+    if (!missing.empty()) {
+        const auto fresh = gbm.predict(extractor.extract(gray8, missing, progress));
+        for (size_t k = 0; k < missing.size(); ++k) {
+            out[where[k]] = fresh[k];
+            m_cache.store(tag, missing[k], fresh[k]);
+        }
+    }
+    progress.step(1.0, "Scored");
+    return out;
+}
+
 std::vector<Box> Detector::sweepCandidates(const cv::Mat& gray8, const Calibration& calibration) const
 {
     return CandidateGenerator::forFrame(gray8.cols, gray8.rows, calibration, m_sizes, m_config);
@@ -106,7 +134,7 @@ std::vector<Box> Detector::candidates(const cv::Mat& gray8, const Calibration& c
     const Box region = CandidateGenerator::region(gray8.cols, gray8.rows, calibration);
     FeatureSet& haar = featureSet("haar");
     SubProgress first(progress, 0.0, 0.7);
-    const auto scores = haar.gbm.predict(haar.extractor->extract(gray8, boxes, first));
+    const auto scores = cachedScores("haar", *haar.extractor, haar.gbm, gray8, boxes, first);
     std::vector<size_t> order(boxes.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
@@ -124,7 +152,7 @@ std::vector<Box> Detector::candidates(const cv::Mat& gray8, const Calibration& c
     if (!added.empty()) {
         // Round two around the best box of round one (or the best coarse box if it stays best).
         SubProgress second(progress, 0.7, 1.0);
-        const auto addedScores = haar.gbm.predict(haar.extractor->extract(gray8, added, second));
+        const auto addedScores = cachedScores("haar", *haar.extractor, haar.gbm, gray8, added, second);
         const size_t bestAdded = static_cast<size_t>(
             std::max_element(addedScores.begin(), addedScores.end()) - addedScores.begin());
         const Box centre = addedScores[bestAdded] > scores[order.front()] ? added[bestAdded] : boxes[order.front()];
@@ -148,8 +176,10 @@ std::map<std::string, std::vector<float>> Detector::scoreSets(const cv::Mat& gra
         SubProgress sub(progress, static_cast<double>(i) / sets.size(), static_cast<double>(i + 1) / sets.size());
         const bool cascade = fs.hasExact() && m_hybrid.rowTop > 0;
         SubProgress fastProgress(sub, 0.0, cascade ? 0.3 : 1.0);
-        const cv::Mat features = fs.extractor->extract(gray8, boxes, fastProgress);
-        out[sets[i]] = fs.gbm.predict(features);
+        if (sets[i] == "haar")
+            out[sets[i]] = cachedScores("haar", *fs.extractor, fs.gbm, gray8, boxes, fastProgress);
+        else // fast-path features depend on the whole box set (its scale levels): never cached
+            out[sets[i]] = fs.gbm.predict(fs.extractor->extract(gray8, boxes, fastProgress));
         if (cascade) {
             SubProgress exactProgress(sub, 0.3, 1.0);
             out[sets[i]] = rescorePerPatch(fs, gray8, boxes, out[sets[i]], m_hybrid.rowTop, exactProgress);
@@ -170,7 +200,7 @@ std::vector<float> Detector::rescorePerPatch(FeatureSet& fs, const cv::Mat& gray
     std::vector<Box> some;
     for (size_t k = 0; k < n; ++k)
         some.push_back(boxes[order[k]]);
-    const auto exact = fs.exactGbm.predict(fs.exactExtractor->extract(gray8, some, progress));
+    const auto exact = cachedScores(fs.name + "/per-patch", *fs.exactExtractor, fs.exactGbm, gray8, some, progress);
     float lowest = 1.0f;
     for (float v : exact)
         lowest = std::min(lowest, v);
@@ -315,7 +345,8 @@ std::vector<float> Detector::scoreHybrid(const cv::Mat& gray8, const std::vector
         for (size_t k = done; k < end; ++k)
             some.push_back(boxes[order[k]]);
         SubProgress sub(progress, static_cast<double>(done) / boxes.size(), static_cast<double>(end) / boxes.size());
-        const auto cnn = gbm.predict(extractor.extract(gray8, some, sub));
+        const auto cnn = exact ? cachedScores("fa/per-patch", extractor, gbm, gray8, some, sub)
+                               : gbm.predict(extractor.extract(gray8, some, sub));
         for (size_t k = done; k < end; ++k) {
             const size_t i = order[k];
             if (stats)

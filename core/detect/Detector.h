@@ -9,6 +9,7 @@
 #include "CnnBackend.h"
 #include "GbmClassifier.h"
 #include "Method.h"
+#include "PatchScoreCache.h"
 #include "TargetPresence.h"
 
 #include "common/Box.h"
@@ -187,8 +188,13 @@ public:
 private:
     /// The row cascade: the `top` boxes most likely by `fast` re-scored with the set's per-patch
     /// features and GBM.
-    static std::vector<float> rescorePerPatch(FeatureSet& fs, const cv::Mat& gray8, const std::vector<Box>& boxes,
-                                              const std::vector<float>& fast, int top, Progress& progress);
+    std::vector<float> rescorePerPatch(FeatureSet& fs, const cv::Mat& gray8, const std::vector<Box>& boxes,
+                                       const std::vector<float>& fast, int top, Progress& progress);
+    /// gbm.predict(extractor.extract(gray8, boxes)) for an extractor whose features of a box do
+    /// not depend on the other boxes (Haar, per-patch CNN): boxes already scored under `tag` on
+    /// this frame come from m_cache, the others are computed in one call and kept.
+    std::vector<float> cachedScores(const std::string& tag, FeatureExtractor& extractor, const GbmClassifier& gbm,
+                                    const cv::Mat& gray8, const std::vector<Box>& boxes, Progress& progress);
 
     SizeModel m_sizes;
     CandidateConfig m_config;
@@ -196,6 +202,7 @@ private:
     std::map<std::string, FeatureSet> m_sets;
     BoxRegressor m_regressor;
     TargetPresence m_presence;
+    PatchScoreCache m_cache; ///< per-box scores on the frame seen last (cleared when a set changes)
 };
 
 } // namespace ks::detect

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <random>
 
 using namespace ks;
@@ -223,6 +224,54 @@ private Q_SLOTS:
         std::sort(sorted.begin(), sorted.end(), std::greater<float>());
         QVERIFY(sorted[48] < 0.5f);
         QVERIFY(sorted[48] <= 0.5f * sorted[47] + 1e-6f);
+    }
+
+    void perBoxScoresAreComputedOncePerFrame()
+    {
+        // Haar and per-patch scores of a box are kept for the frame: the FA row's per-patch
+        // cascade and the hybrid's share their boxes, a second Haar pass extracts nothing, the
+        // answers equal those of detectors that compute everything afresh, and a frame with one
+        // pixel changed is scored anew.
+        const auto boxes = grid();
+        int haarCalls = 0, faFast = 0, faExact = 0;
+        auto make = [&boxes](int* hc, int* ff, int* fe) {
+            Detector d(SizeModel{}, CandidateConfig{});
+            d.addFeatureSet(trained("haar", Box{100, 60, 80, 40}, 7, boxes, hc));
+            FeatureSet fa = trained("fa", Box{104, 62, 80, 40}, 8, boxes, ff);
+            FeatureSet ex = trained("fa", Box{100, 60, 80, 40}, 9, boxes, fe);
+            fa.exactExtractor = std::move(ex.extractor);
+            fa.exactGbm = std::move(ex.gbm);
+            d.addFeatureSet(std::move(fa));
+            return d;
+        };
+        Detector d = make(&haarCalls, &faFast, &faExact);
+        cv::Mat frame(200, 300, CV_8UC1, cv::Scalar(0));
+        haarCalls = faFast = faExact = 0;
+        std::map<std::string, std::vector<float>> sets;
+        const auto both = d.scoreMethods(frame, boxes, {Method::FA, Method::Hybrid}, NullProgress::instance(), nullptr, &sets);
+        QCOMPARE(haarCalls, static_cast<int>(boxes.size()));
+        const int rowTop = d.hybridConfig().rowTop, cnnTop = d.hybridConfig().cnnTop;
+        QVERIFY2(faExact >= std::max(rowTop, cnnTop) && faExact < rowTop + cnnTop,
+                 qPrintable(QString("%1 per-patch boxes").arg(faExact)));
+
+        // The same answers from detectors that share nothing.
+        Detector row = make(nullptr, nullptr, nullptr), hybrid = make(nullptr, nullptr, nullptr);
+        std::map<std::string, std::vector<float>> rowSets;
+        const auto fa = row.scoreMethods(frame, boxes, {Method::FA}, NullProgress::instance(), nullptr, &rowSets);
+        QCOMPARE(fa.at(Method::FA), both.at(Method::FA));
+        std::map<std::string, std::vector<float>> given{{"fa", rowSets.at("fa")}};
+        const auto h = hybrid.scoreMethods(frame, boxes, {Method::Hybrid}, NullProgress::instance(), nullptr, &given);
+        QCOMPARE(h.at(Method::Hybrid), both.at(Method::Hybrid));
+
+        // Same content in another buffer: kept. One pixel changed: computed again.
+        haarCalls = 0;
+        const cv::Mat copy = frame.clone();
+        QCOMPARE(d.scoreSets(copy, boxes, {"haar"}).at("haar"), sets.at("haar"));
+        QCOMPARE(haarCalls, 0);
+        cv::Mat changed = frame.clone();
+        changed.at<uchar>(199, 299) = 1;
+        d.scoreSets(changed, boxes, {"haar"});
+        QCOMPARE(haarCalls, static_cast<int>(boxes.size()));
     }
 
     void thinKeepsRatioAndSpread()
