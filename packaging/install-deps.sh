@@ -7,7 +7,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev qt6-qpa-plugins libgl-dev
     libopencv-dev libdcmtk-dev libtorch-dev libxgboost-dev
-    libopenblas0-openmp libsqlite3-dev sqlite3 nlohmann-json3-dev
+    libopenblas0-openmp libsqlite3-dev sqlite3 nlohmann-json3-dev libssl-dev
     xvfb xauth appstream desktop-file-utils dpkg-dev file
     clang libclang-rt-14-dev   # make fuzz: libFuzzer and the sanitizers' runtimes (-fsanitize=fuzzer)
 )

@@ -1,5 +1,7 @@
 #include "ProjectFiles.h"
 
+#include "common/Sha256.h"
+
 #include "common/Error.h"
 
 #include <algorithm>
@@ -100,6 +102,13 @@ void ProjectFiles::refuseDatabaseFile(const std::string& path, const std::string
                     "Choose another file; a project database is opened only through its project, so that no "
                     "edit of a program that has it open is lost",
                     Error::Kind::InvalidInput);
+}
+
+std::string ProjectFiles::sha256OfFile(const std::string& path, const std::string& what)
+{
+    // Never a project database (closing a descriptor of it would drop SQLite's locks).
+    refuseDatabaseFile(path, what);
+    return Sha256::ofFile(path);
 }
 
 void ProjectFiles::checkExportTarget(const std::string& path, bool overwrite)

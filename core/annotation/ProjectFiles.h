@@ -29,6 +29,9 @@ public:
     /// \throws ks::Error (InvalidInput) when isDatabaseFile(path): "<what> '<path>' is a
     ///         KidneyScope project database …".
     static void refuseDatabaseFile(const std::string& path, const std::string& what);
+    /// SHA-256 (hex) of a file the store records (an image), never of a project database:
+    /// refuseDatabaseFile(path, what), then ks::Sha256::ofFile. \throws ks::Error
+    static std::string sha256OfFile(const std::string& path, const std::string& what = "The file to check");
     /// True when `folder` holds a project database, one of its companions, or a backup of ours
     /// in backups/.
     static bool hasProjectFiles(const std::string& folder);

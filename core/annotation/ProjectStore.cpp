@@ -3,7 +3,7 @@
 #include "ProjectFiles.h"
 #include "ProjectOpener.h"
 #include "RowChecksum.h"
-#include "Sha256.h"
+#include "common/Sha256.h"
 #include "SqliteDb.h"
 #include "StoreRows.h"
 
@@ -118,7 +118,7 @@ long long ProjectStore::addImage(const ImageRecord& in)
         return existing->id;
     if (in.frame < 0)
         throw Error("Frame index " + std::to_string(in.frame) + " of '" + path + "' is negative");
-    const std::string sha = in.sha256.empty() ? Sha256::ofFile(path) : in.sha256;
+    const std::string sha = in.sha256.empty() ? ProjectFiles::sha256OfFile(path, "The image") : in.sha256;
     Transaction t(*m_db);
     // Again under the write lock: another process may have registered it meanwhile.
     {
@@ -229,7 +229,7 @@ std::vector<ImageCheck> ProjectStore::verifyImages(Progress& progress) const
                 r = {ImageCheck::State::Missing, "the file is not there any more (moved or deleted)"};
             } else {
                 try {
-                    if (Sha256::ofFile(im.path) != im.sha256)
+                    if (ProjectFiles::sha256OfFile(im.path, "The image") != im.sha256)
                         r = {ImageCheck::State::Changed, "the file's content changed since it was annotated"};
                 } catch (const Error& e) {
                     r = {ImageCheck::State::Unreadable, e.message()};
@@ -248,7 +248,7 @@ void ProjectStore::relocateImage(long long imageId, const std::string& newPath)
     const ImageRecord im = requireImage(imageId);
     const std::string path = fs::absolute(newPath).lexically_normal().string();
     ProjectFiles::refuseDatabaseFile(path, "The image");
-    if (Sha256::ofFile(path) != im.sha256)
+    if (ProjectFiles::sha256OfFile(path, "The image") != im.sha256)
         throw Error("'" + path + "' is not the file that was annotated as '" + im.path + "' (different content)",
                     "Pick the original file; annotations are never moved onto a different image");
     Transaction t(*m_db);

@@ -1,7 +1,7 @@
 #include "RowChecksum.h"
 
 #include "ProjectFiles.h"
-#include "Sha256.h"
+#include "common/Sha256.h"
 #include "SqliteDb.h"
 #include "StoreRows.h"
 

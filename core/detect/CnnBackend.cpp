@@ -1,6 +1,6 @@
 #include "CnnBackend.h"
 
-#include "Sha256.h"
+#include "common/Sha256.h"
 
 #include "cnn/CnnFeatureExtractor.h"
 #include "cnn/CnnModel.h"

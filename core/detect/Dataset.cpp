@@ -1,7 +1,7 @@
 #include "Dataset.h"
 
 #include "Labeler.h"
-#include "Sha256.h"
+#include "common/Sha256.h"
 
 #include "annotation/CocoDataset.h"
 #include "common/Error.h"

@@ -2,7 +2,7 @@
 
 #include "BundleFiles.h"
 #include "HaarFeatures.h"
-#include "Sha256.h"
+#include "common/Sha256.h"
 
 #include "common/Error.h"
 #include "common/UntrustedJson.h"

@@ -8,7 +8,7 @@
 #include "detect/Dataset.h"
 #include "detect/Evaluation.h"
 #include "detect/ModelBundle.h"
-#include "detect/Sha256.h"
+#include "common/Sha256.h"
 
 #include <nlohmann/json.hpp>
 #include <opencv2/core/version.hpp>
@@ -275,9 +275,9 @@ ReportData ReportBuilder::build(const ReportOptions& o, ReportSummary* summary, 
     d.configuration = {
         {"Bundle", fs::absolute(o.bundleDir).string()},
         {"Study (COCO)", fs::absolute(coco).string()},
-        {"Study COCO sha256", detect::Sha256::ofFile(coco)},
+        {"Study COCO sha256", Sha256::ofFile(coco)},
         {"Study frames", std::to_string(frames.size())},
-        {"Study images sha256 (of the per-file digests in order)", detect::Sha256::ofBytes(frameShas)},
+        {"Study images sha256 (of the per-file digests in order)", Sha256::ofBytes(frameShas)},
         {"Report patches / layers / top filters", std::to_string(patchCount) + " / " + [&] {
              std::string s;
              for (const auto& l : layers)

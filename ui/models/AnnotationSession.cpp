@@ -1,6 +1,6 @@
 #include "models/AnnotationSession.h"
 
-#include "annotation/Sha256.h"
+#include "annotation/ProjectFiles.h"
 #include "common/Error.h"
 #include "models/RoiCommand.h"
 
@@ -397,7 +397,7 @@ std::string AnnotationSession::fileChecksum()
     CachedChecksum& cached = m_checksums[m_path];
     const qint64 modified = info.lastModified().toMSecsSinceEpoch();
     if (cached.sha256.empty() || cached.size != info.size() || cached.modifiedMs != modified) {
-        cached.sha256 = annotation::Sha256::ofFile(m_path.toStdString());
+        cached.sha256 = annotation::ProjectFiles::sha256OfFile(m_path.toStdString(), "The image");
         cached.size = info.size();
         cached.modifiedMs = modified;
     }

@@ -5,7 +5,7 @@
 // started at the same moment into a new folder both succeed, the same file twice adds it once.
 #include "annotation/CocoDataset.h"
 #include "annotation/ProjectStore.h"
-#include "annotation/Sha256.h"
+#include "annotation/ProjectFiles.h"
 #include "common/Error.h"
 #include "dicom/StudyScanner.h"
 
@@ -138,7 +138,7 @@ private Q_SLOTS:
             QCOMPARE(again.annotations().size(), size_t(1));
         }
         // Nothing hashes or registers the database file itself (that would open it too).
-        QVERIFY_THROWS_EXCEPTION(Error, Sha256::ofFile(db.string()));
+        QVERIFY_THROWS_EXCEPTION(Error, ProjectFiles::sha256OfFile(db.string()));
         ImageRecord self;
         self.path = db.string();
         QVERIFY_THROWS_EXCEPTION(Error, gui.addImage(self));

@@ -4,7 +4,7 @@
 #include "annotation/ProjectFiles.h"
 #include "annotation/ProjectSchema.h"
 #include "annotation/ProjectStore.h"
-#include "annotation/Sha256.h"
+#include "common/Sha256.h"
 #include "annotation/SqliteDb.h"
 #include "common/Error.h"
 

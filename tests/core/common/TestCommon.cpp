@@ -5,10 +5,16 @@
 #include "common/Image.h"
 #include "common/ImageLimits.h"
 #include "common/Progress.h"
+#include "common/Sha256.h"
 
 #include <QtTest>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include <sys/stat.h>
+#include <unistd.h>
 
 using namespace ks;
 
@@ -117,6 +123,40 @@ private Q_SLOTS:
         QCOMPARE(raised.maxFileBytes, 4096ull << 20);
         QVERIFY_THROWS_EXCEPTION(Error, ImageLimits{}.withMaxDecodedMb(-5));
         QVERIFY_THROWS_EXCEPTION(Error, ImageLimits{}.withMaxDecodedMb(std::nan("")));
+    }
+
+    void sha256KnownVectorsFilesAndFifos()
+    {
+        // FIPS 180-4 vectors, in one call and fed in pieces across the 64-byte blocks.
+        QCOMPARE(Sha256::ofBytes(""), std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+        QCOMPARE(Sha256::ofBytes("abc"), std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+        const std::string million(1000000, 'a');
+        Sha256 h;
+        for (size_t i = 0; i < million.size(); i += 999)
+            h.update(million.data() + i, std::min<size_t>(999, million.size() - i));
+        QCOMPARE(h.hexDigest(), std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+        QVERIFY_THROWS_EXCEPTION(Error, h.hexDigest()); // spent
+        const auto dir = std::filesystem::temp_directory_path() / ("ks_sha_" + std::to_string(::getpid()));
+        std::filesystem::create_directories(dir);
+        std::ofstream((dir / "a.bin").string(), std::ios::binary) << million;
+        QCOMPARE(Sha256::ofFile((dir / "a.bin").string()), std::string("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"));
+        // A FIFO with no writer would block a plain read forever: refused at once, as are folders.
+        QCOMPARE(::mkfifo((dir / "pipe").c_str(), 0600), 0);
+        try {
+            Sha256::ofFile((dir / "pipe").string());
+            QFAIL("a FIFO was hashed");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), Error::Kind::InvalidInput);
+        }
+        QVERIFY_THROWS_EXCEPTION(Error, Sha256::ofFile(dir.string()));
+        try {
+            Sha256::ofFile((dir / "missing").string());
+            QFAIL("a missing file was hashed");
+        } catch (const Error& e) {
+            QCOMPARE(e.kind(), Error::Kind::Io);
+            QVERIFY(std::string(e.what()).find("missing") != std::string::npos);
+        }
+        std::filesystem::remove_all(dir);
     }
 };
 

@@ -9,7 +9,7 @@
 #include "detect/BundleFiles.h"
 #include "detect/DetectorTrainer.h"
 #include "detect/ModelBundle.h"
-#include "detect/Sha256.h"
+#include "common/Sha256.h"
 
 #include "common/Error.h"
 

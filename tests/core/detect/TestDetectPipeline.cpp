@@ -6,7 +6,7 @@
 #include "detect/DetectorTrainer.h"
 #include "detect/Evaluation.h"
 #include "detect/ModelBundle.h"
-#include "detect/Sha256.h"
+#include "common/Sha256.h"
 
 #include "common/Error.h"
 

@@ -13,7 +13,7 @@
 #include "detect/HaarFeatures.h"
 #include "detect/Labeler.h"
 #include "detect/Method.h"
-#include "detect/Sha256.h"
+#include "common/Sha256.h"
 #include "detect/TargetPreset.h"
 
 #include "common/Error.h"

@@ -10,7 +10,7 @@
 #include "detect/ModelBundle.h"
 #include "detect/Dataset.h"
 #include "detect/Experiment.h"
-#include "detect/Sha256.h"
+#include "common/Sha256.h"
 #include "dicom/DicomWriter.h"
 #include "interpret/HtmlReport.h"
 
@@ -121,7 +121,7 @@ private Q_SLOTS:
         // The configuration names the data by checksum and carries the manifest.
         bool cocoSha = false, seeds = false;
         for (const auto& [k, v] : d.configuration) {
-            cocoSha |= k == "Study COCO sha256" && v == detect::Sha256::ofFile(study + "/annotations.json");
+            cocoSha |= k == "Study COCO sha256" && v == Sha256::ofFile(study + "/annotations.json");
             seeds |= k == "manifest: seeds" && v.find("\"split\":7") != std::string::npos;
         }
         QVERIFY(cocoSha);

@@ -11,7 +11,7 @@
 #include "Rng.h"
 #include "Verdict.h"
 
-#include "detect/Sha256.h"
+#include "common/Sha256.h"
 
 #include <nlohmann/json.hpp>
 
@@ -265,7 +265,7 @@ int main(int argc, char** argv)
         case Kind::Manifest:
             writeFile(slot / "bundle/manifest.json", m.bytes);
             writeFile(slot / "bundle/manifest.sha256",
-                      m.resign ? ks::detect::Sha256::ofBytes(m.bytes) + "  manifest.json\n" : manifestChecksum);
+                      m.resign ? ks::Sha256::ofBytes(m.bytes) + "  manifest.json\n" : manifestChecksum);
             return {"detect", "--model", (slot / "bundle").string(), detectImage};
         }
         return {};

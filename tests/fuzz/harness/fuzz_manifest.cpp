@@ -9,7 +9,7 @@
 #include "common/Error.h"
 #include "detect/DetectorTrainer.h"
 #include "detect/ModelBundle.h"
-#include "detect/Sha256.h"
+#include "common/Sha256.h"
 
 #include <opencv2/imgproc.hpp>
 
@@ -84,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     ks::fuzz::writeBytes(g_bundle + "/manifest.json", data, size);
     // Re-signed like a bundle made to attack: the parser behind the checksum gate is the target.
     const std::string line =
-        ks::detect::Sha256::ofBytes(std::string_view(reinterpret_cast<const char*>(data), size)) + "  manifest.json\n";
+        ks::Sha256::ofBytes(std::string_view(reinterpret_cast<const char*>(data), size)) + "  manifest.json\n";
     ks::fuzz::writeBytes(g_bundle + "/manifest.sha256", reinterpret_cast<const uint8_t*>(line.data()), line.size());
     try {
         ks::detect::LoadedBundle b = ks::detect::ModelBundle::load(g_bundle);
