@@ -169,10 +169,12 @@ FineTuneResult FineTuner::run(CnnModel& model, const std::vector<LabelledPatch>&
     // Held-out split: whole frames (patches of one image are alike, so holding out patches of
     // training images would flatter every epoch), else stratified patches.
     std::vector<size_t> train, validation;
-    std::map<const uchar*, int> frameOf;
+    std::map<std::pair<int, const uchar*>, int> frameOf; // (group, buffer when ungrouped)
     std::vector<int> frameIndex(patches.size());
-    for (size_t i = 0; i < patches.size(); ++i)
-        frameIndex[i] = frameOf.emplace(patches[i].frame.data, static_cast<int>(frameOf.size())).first->second;
+    for (size_t i = 0; i < patches.size(); ++i) {
+        const auto key = std::make_pair(patches[i].group, patches[i].group >= 0 ? nullptr : patches[i].frame.data);
+        frameIndex[i] = frameOf.emplace(key, static_cast<int>(frameOf.size())).first->second;
+    }
     const int frames = static_cast<int>(frameOf.size());
     if (m_options.validationFraction > 0 && m_options.holdOutFrames && frames >= 5) {
         std::vector<size_t> order(static_cast<size_t>(frames));

@@ -37,6 +37,9 @@ struct LabelledPatch
     cv::Mat frame;   ///< CV_8UC1 (or CV_8UC3 BGR)
     Box box;         ///< pixels
     int label = 0;   ///< 1 = target (Dice ≥ 0.8), 0 = background
+    /// Patches of one image and of its augmented copies share a group, which the held-out split
+    /// keeps together; -1: grouped by the frame buffer alone.
+    int group = -1;
 };
 
 struct FineTuneOptions

@@ -22,6 +22,9 @@ struct AnnotatedFrame
     cv::Mat gray;              ///< CV_8UC1
     Calibration calibration;
     std::optional<Box> truth;  ///< ground-truth box in pixels (absent: not annotated)
+    /// A training augmentation's copy (ScaleAugmentation): the index of its original in the same
+    /// frame list, so that splits keep an image and its copies together; -1 for an original.
+    int scaledFrom = -1;
 };
 
 } // namespace ks::detect

@@ -74,7 +74,8 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, con
         std::vector<cnn::LabelledPatch> patches;
         for (size_t i = 0; i < frames.size() && i < labels.size(); ++i)
             for (const auto& l : labels[i])
-                patches.push_back(cnn::LabelledPatch{frames[i].gray, l.box, l.label});
+                patches.push_back(cnn::LabelledPatch{frames[i].gray, l.box, l.label,
+                                                     frames[i].scaledFrom >= 0 ? frames[i].scaledFrom : static_cast<int>(i)});
         cnn::FineTuneOptions o;
         o.mode = adaptation;
         o.learningRate = config.learningRate;

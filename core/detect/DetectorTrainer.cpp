@@ -1,6 +1,7 @@
 #include "DetectorTrainer.h"
 
 #include "HaarFeatures.h"
+#include "ScaleAugmentation.h"
 
 #include "common/Error.h"
 
@@ -43,9 +44,10 @@ std::vector<std::string> DetectorTrainer::featureSetsFor(const std::vector<Metho
     return out;
 }
 
-Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const TrainConfig& config,
+Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& given, const TrainConfig& config,
                                 TrainReport* report, Progress& progress)
 {
+    const std::vector<AnnotatedFrame>& frames = given; // the originals, until augmentation below
     if (frames.empty())
         throw Error("The training set is empty", "Give a COCO file with annotated images");
     std::vector<SizedBox> boxes;
@@ -68,7 +70,20 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
     Detector detector(SizeModel::learn(config.preset, boxes), config.candidates);
     detector.setHybridConfig(config.hybrid);
     TrainReport rep;
-    rep.frames = static_cast<int>(frames.size());
+    rep.frames = static_cast<int>(given.size());
+    const bool augment =
+        config.scaleAugmentation > 0 || (config.scaleAugmentation < 0 && detector.sizes().coversPixelSizes());
+    const std::vector<AnnotatedFrame> expanded =
+        augment ? ScaleAugmentation::expand(given, ScaleAugmentation::defaultFactors()) : std::vector<AnnotatedFrame>{};
+    rep.augmentedFrames = augment ? static_cast<int>(expanded.size() - given.size()) : 0;
+    return trainOn(augment ? expanded : given, given, std::move(detector), std::move(rep), config, report, progress);
+}
+
+Detector DetectorTrainer::trainOn(const std::vector<AnnotatedFrame>& frames, const std::vector<AnnotatedFrame>& given,
+                                  Detector detector, TrainReport rep, const TrainConfig& config, TrainReport* report,
+                                  Progress& progress)
+{
+    const auto sets = featureSetsFor(config.methods);
 
     // Labels per frame.
     std::vector<std::vector<LabelledBox>> labels(frames.size());
@@ -168,7 +183,7 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
                 b.push_back(l.box);
                 y.push_back(static_cast<float>(l.label));
                 dices.push_back(l.dice);
-                frameOf.push_back(static_cast<int>(i));
+                frameOf.push_back(ScaleAugmentation::source(frames, i)); // an image and its copies in one fold
             }
             haarF.push_back(detector.featureSet("haar").extractor->extract(frames[i].gray, b));
             if (faPerPatch.empty()) // else the same rows, in this order, are there already
@@ -191,16 +206,16 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& frames, const
         BoxRegressorConfig rc = config.regression;
         rc.haarCount = std::min(rc.haarCount, config.haarCount); // never richer than the detector's own Haar set
         rc.threads = config.gbm.threads;
-        regressor.train(frames, rc, regressing);
+        regressor.train(given, rc, regressing);
         detector.setBoxRegressor(std::move(regressor));
         rep.seconds["box_regression"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
-    if (config.presence && frames.size() >= 3) {
+    if (config.presence && static_cast<int>(given.size()) >= std::max(3, config.presenceConfig.minFrames)) {
         const auto t0 = std::chrono::steady_clock::now();
         TargetPresence presence;
         PresenceConfig pc = config.presenceConfig;
         pc.haarCount = std::min(pc.haarCount, config.haarCount);
-        presence.train(frames, pc);
+        presence.train(given, pc);
         detector.setPresence(std::move(presence));
         rep.seconds["presence"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }

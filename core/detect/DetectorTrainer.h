@@ -37,15 +37,23 @@ struct TrainConfig
     /// With the hybrid: cross-validate its Haar weight on the training frames (HybridConfig::cvWeight).
     bool hybridCrossValidation = true;
     BoxRegressorConfig regression;
-    /// Learn the "no target" decision (TargetPresence) from the training targets.
+    /// Learn the "no target" decision (TargetPresence) from the training targets (from at least
+    /// PresenceConfig::minFrames annotated frames).
     bool presence = true;
     PresenceConfig presenceConfig;
+    /// Scaled copies of the training frames for the classifiers and fine-tuning (ScaleAugmentation;
+    /// beyond the paper): -1 = where the size model covers pixel sizes too (fewer than 20
+    /// calibrated boxes and no clinical sizes: the targets' pixel sizes are the least known),
+    /// 0 = never, 1 = always. Candidate sizes, box regression and the presence model see the
+    /// original frames only.
+    int scaleAugmentation = -1;
 };
 
 /// Figures of a training run. Value type.
 struct TrainReport
 {
     int frames = 0;
+    int augmentedFrames = 0;        ///< scaled copies added for training (TrainConfig::scaleAugmentation)
     double meanCandidates = 0;      ///< per frame
     double coverage = 0;            ///< share of frames with a candidate of Dice ≥ 0.8 (upper bound of success)
     double meanBestDice = 0;        ///< mean over frames of the best candidate's Dice (upper bound of mean Dice)
@@ -67,6 +75,13 @@ public:
 
     /// The feature sets the methods need, in training order (haar first).
     static std::vector<std::string> featureSetsFor(const std::vector<Method>& methods);
+
+private:
+    /// train() after the size model: labels, classifiers and fine-tuning on `frames` (the given
+    /// ones, or with their scaled copies), regression and presence on `given`.
+    static Detector trainOn(const std::vector<AnnotatedFrame>& frames, const std::vector<AnnotatedFrame>& given,
+                            Detector detector, TrainReport rep, const TrainConfig& config, TrainReport* report,
+                            Progress& progress);
 };
 
 } // namespace ks::detect

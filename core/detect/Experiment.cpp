@@ -127,7 +127,7 @@ std::string Experiment::provenance(const TrainConfig& c, const std::vector<Annot
     j["training"] = {{"images", imageList(train)}, {"validation_images", imageList(validation)},
                      {"patients", patientCount(train)}, {"validation_patients", patientCount(validation)},
                      {"split", split},
-                     {"frames", report.frames}, {"positives", report.positives}, {"negatives", report.negatives},
+                     {"frames", report.frames}, {"augmented_frames", report.augmentedFrames}, {"positives", report.positives}, {"negatives", report.negatives},
                      {"mean_candidates", report.meanCandidates}, {"candidate_coverage", report.coverage},
                      {"mean_best_candidate_dice", report.meanBestDice}};
     j["seeds"] = {{"labels", c.labels.seed}, {"gbm", c.gbm.seed}, {"cnn", c.cnn.seed}};
@@ -256,6 +256,10 @@ std::string Experiment::report(const ExperimentOptions& o, const ExperimentResul
       << " on average; training images with a candidate of Dice >= 0.8: " << static_cast<int>(r.training.coverage * 100 + 0.5)
       << " %; mean best candidate Dice " << r.training.meanBestDice << " (upper bounds for detection)\n";
     s << "- Training samples: " << r.training.positives << " positive, " << r.training.negatives << " negative\n";
+    if (r.training.augmentedFrames > 0)
+        s << "- Scale augmentation (beyond the paper; few calibrated boxes, no clinical sizes): "
+          << r.training.augmentedFrames << " scaled copies of the training images (x0.71, x1.41) for the classifiers "
+          << "and fine-tuning\n";
     if (std::any_of(o.train.methods.begin(), o.train.methods.end(), needsCnn)) {
         s << "- CNN backbone: " << o.train.cnn.backbone << ", weights: "
           << (!o.train.cnn.importsWeights() ? "no ImageNet transfer"

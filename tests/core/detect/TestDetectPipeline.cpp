@@ -68,6 +68,26 @@ private Q_SLOTS:
         QVERIFY(m_report.meanCandidates > 300 && m_report.meanCandidates <= 600);
     }
 
+    void scaleAugmentationForSmallSetsWithUncertainSizes()
+    {
+        // The kidney preset has clinical sizes: no copies. The data preset with ten calibrated
+        // boxes: two scaled copies of each image, more labelled samples, the same candidate sizes.
+        QCOMPARE(m_report.augmentedFrames, 0);
+        TrainConfig c = smallConfig();
+        c.preset = TargetPreset::dataOnly();
+        c.boxRegression = false;
+        TrainReport augmented, plain;
+        const Detector a = DetectorTrainer::train(m_train, c, &augmented);
+        c.scaleAugmentation = 0;
+        const Detector p = DetectorTrainer::train(m_train, c, &plain);
+        QCOMPARE(augmented.frames, 10);
+        QCOMPARE(augmented.augmentedFrames, 20);
+        QCOMPARE(plain.augmentedFrames, 0);
+        QVERIFY(augmented.positives > plain.positives);
+        QVERIFY(a.sizes().coversPixelSizes());
+        QCOMPARE(a.sizes().toJson(), p.sizes().toJson());
+    }
+
     void findsTheOrganOnUnseenScenes()
     {
         const auto r = Evaluation::run(*m_detector, m_test, {Method::Haar});

@@ -4,6 +4,7 @@
 #include "SyntheticScene.h"
 
 #include "detect/CandidateGenerator.h"
+#include "detect/ScaleAugmentation.h"
 #include "detect/Detector.h"
 #include "detect/DetectorTrainer.h"
 #ifdef KS_DETECT_HAS_DATASET
@@ -222,6 +223,35 @@ private Q_SLOTS:
         QVERIFY(!SizeModel::learn(TargetPreset::dataOnly(), twenty).coversPixelSizes());
         QVERIFY(!SizeModel::fromJson(R"({"mm": null, "px": {"w": [1, 2], "h": [1, 2], "aspect": [0, 9]}})")
                      .coversPixelSizes());
+    }
+
+    void scaledCopiesKeepTheTargetsMmSize()
+    {
+        AnnotatedFrame f;
+        f.name = "a.dcm";
+        f.gray = cv::Mat(100, 200, CV_8UC1, cv::Scalar(7));
+        f.calibration = Calibration::user(0.5);
+        f.calibration.fieldOfView = Box{10, 10, 180, 80};
+        f.truth = Box{40, 20, 60, 40};
+        AnnotatedFrame g = f;
+        g.name = "b.dcm";
+        g.calibration = Calibration{}; // uncalibrated: pixels scale, no mm
+        const auto out = ScaleAugmentation::expand({f, g}, {0.5, 2.0, 1.0, 9.0});
+        QCOMPARE(out.size(), size_t(6)); // 1.0 and 9.0 are left out
+        QCOMPARE(out[0].scaledFrom, -1);
+        QCOMPARE(out[2].name, std::string("a.dcm@x0.50"));
+        QCOMPARE(out[2].scaledFrom, 0);
+        QCOMPARE(out[5].scaledFrom, 1);
+        QCOMPARE(out[2].gray.size(), cv::Size(100, 50));
+        QCOMPARE(*out[4].truth, (Box{80, 40, 120, 80}));
+        QCOMPARE(*out[4].calibration.fieldOfView, (Box{20, 20, 360, 160}));
+        QCOMPARE(out[4].truth->width * out[4].calibration.mmPerPixelX, f.truth->width * 0.5); // 30 mm both
+        QVERIFY(!out[5].calibration.isCalibrated());
+        QCOMPARE(ScaleAugmentation::source(out, 4), 0);
+        QCOMPARE(ScaleAugmentation::source(out, 1), 1);
+        // Copies of copies point at the original.
+        const auto twice = ScaleAugmentation::expand({out[2]}, {2.0});
+        QCOMPARE(twice[1].scaledFrom, 0);
     }
 
     void layoutTwoReachesTheTruthCloser()
