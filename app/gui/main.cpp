@@ -6,9 +6,7 @@
 ///   kidneyscope --screenshot FILE ...  save the main window as PNG once the image shows, then quit
 ///   kidneyscope --bench-render [N]     print ms/frame of the display path on 800×600 frames
 
-#ifdef KS_HAVE_CNN
 #include "cnn/BlasTuning.h"
-#endif
 #include "widgets/MainWindow.h"
 #include "widgets/RenderBenchmark.h"
 
@@ -21,9 +19,7 @@
 
 int main(int argc, char* argv[])
 {
-#ifdef KS_HAVE_CNN
     ks::cnn::BlasTuning::reexecIfGeneric(argv); // before any thread exists
-#endif
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("KidneyScope"));
     QApplication::setApplicationName(QStringLiteral("KidneyScope"));

@@ -84,7 +84,7 @@ struct Annotation
     bool sameContent(const Annotation& o) const;
 };
 
-/// Adult kidney size range of issue 4 / the paper: length 75–140 mm, width 35–70 mm.
+/// Adult kidney size range (the paper): length 75–140 mm, width 35–70 mm.
 constexpr double kAdultKidneyLengthMm[2] = {75.0, 140.0};
 constexpr double kAdultKidneyWidthMm[2] = {35.0, 70.0};
 

@@ -5,11 +5,9 @@
 
 #include "common/Error.h"
 
-#if defined(KS_INTERPRET_HAS_REPORT)
 #include "annotation/ProjectFiles.h"
 #include "interpret/HtmlReport.h"
 #include "interpret/ReportBuilder.h"
-#endif
 
 #include <ostream>
 #include <sstream>
@@ -22,7 +20,6 @@ namespace ks::cli {
 /// Writes the self-contained HTML interpretability report and prints its headline figures.
 int reportCommand(const std::vector<std::string>& argv, Io io)
 {
-#if defined(KS_INTERPRET_HAS_REPORT)
     const Args args(argv, {{"model", 1}, {"study", 1}, {"out", 1}, {"patches", 1}, {"layers", 1}, {"top", 1},
                            {"threshold", 1}, {"max-images", 1}, {"no-eval", 0}, {"category", 1}, {"quiet", 0}});
     if (!args.positional().empty())
@@ -56,11 +53,6 @@ int reportCommand(const std::vector<std::string>& argv, Io io)
         io.out << line << "\n";
     io.out << "Report written to " << out << "\n";
     return 0;
-#else
-    (void)argv;
-    (void)io;
-    throw Error("The report is not available in this build", "Build KidneyScope with the CNN and detector libraries");
-#endif
 }
 
 } // namespace ks::cli

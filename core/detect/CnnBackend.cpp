@@ -37,11 +37,6 @@ private:
 };
 } // namespace
 
-bool CnnBackend::available()
-{
-    return true;
-}
-
 std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, const CnnConfig& config,
                                                     const std::vector<AnnotatedFrame>& frames,
                                                     const std::vector<std::vector<LabelledBox>>& labels,

@@ -1,8 +1,7 @@
 #pragma once
 /// \file CnnBackend.h
 /// The detector's thin adapter to ks_cnn: builds, imports, fine-tunes (NA/PA/FA), saves and
-/// loads the CNN feature extractors. Builds without ks_cnn compile a stub whose available() is
-/// false and whose other functions throw a clear ks::Error.
+/// loads the CNN feature extractors.
 
 #include "AnnotatedFrame.h"
 #include "Labeler.h"
@@ -70,7 +69,6 @@ struct CnnInfo
 class CnnBackend
 {
 public:
-    static bool available();
     /// Builds the backbone, imports the weights if given, fine-tunes it for `mode` ("na", "pa",
     /// "fa") on all the given labelled boxes of the frames (DetectorTrainer passes them thinned
     /// per CnnConfig::patchPositives), and returns its feature extractor.

@@ -63,9 +63,6 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& given, const 
     const auto sets = featureSetsFor(config.methods);
     if (sets.empty())
         throw Error("No detection method to train", "E.g. --methods haar");
-    if (std::any_of(config.methods.begin(), config.methods.end(), needsCnn) && !CnnBackend::available())
-        throw Error("The CNN methods (na, pa, fa, hybrid) are not available in this build", "Use --methods haar",
-                    Error::Kind::Unsupported);
 
     Detector detector(SizeModel::learn(config.preset, boxes), config.candidates);
     detector.setHybridConfig(config.hybrid);

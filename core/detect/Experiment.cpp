@@ -34,7 +34,7 @@ void writeText(const fs::path& p, const std::string& text)
         throw Error("Cannot write '" + p.string() + "'", "Check free space and permissions", Error::Kind::Io);
 }
 
-/// The images of a set without anything that names a patient or a file (issue 11, item 12):
+/// The images of a set without anything that names a patient or a file:
 /// the sha256 of each file's bytes (provenance: "was this file in the training set?") and how
 /// many patients they come from. Patient IDs, names and file names (often UIDs) stay out.
 json imageList(const std::vector<AnnotatedFrame>& frames)

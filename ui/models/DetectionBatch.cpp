@@ -5,9 +5,7 @@
 #include "common/Error.h"
 #include "detect/ModelBundle.h"
 
-#ifdef KS_HAVE_KS_DICOM
 #include "dicom/ImageLoader.h"
-#endif
 
 #include <QDir>
 #include <QFileInfo>
@@ -73,7 +71,6 @@ bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, 
             for (size_t i = 0; i < images.size(); ++i) {
                 const auto& record = images[i];
                 m_bridge->step(double(i) / images.size(), "Detecting " + record.path);
-#ifdef KS_HAVE_KS_DICOM
                 if (!cache.count(record.path)) {
                     cache.clear();
                     cache[record.path] = dicom::ImageLoader::load(record.path);
@@ -102,9 +99,6 @@ bool DetectionBatch::start(const QString& projectFolder, const QString& bundle, 
                 a.source = annotation::Source::FromModel;
                 a.author = author;
                 rois.push_back(a);
-#else
-                throw Error("This build cannot read image files (no DICOM library).", "Build with ks_dicom.");
-#endif
             }
             m_bridge->step(1.0, "Storing the detections");
             const auto stored = store.addBatch(rois, "batch-detect");

@@ -180,7 +180,6 @@ void InterpretWorker::writeReport(quint64 generation, const interpret::ReportOpt
                                   const QString& htmlPath, const QString& pdfPath)
 {
     guarded(generation, [&] {
-#ifdef KS_INTERPRET_HAS_REPORT
         interpret::ReportSummary summary;
         interpret::ReportData data;
         {
@@ -202,10 +201,6 @@ void InterpretWorker::writeReport(quint64 generation, const interpret::ReportOpt
             out.summary << QString::fromStdString(line);
         m_bridge->step(1.0, "Report written");
         Q_EMIT reportWritten(out);
-#else
-        (void)options, (void)htmlPath, (void)pdfPath;
-        throw Error("This build has no report support", "Build with LibTorch, DCMTK and the detector libraries");
-#endif
     });
 }
 

@@ -3,12 +3,8 @@
 #include "annotation/ProjectFiles.h"
 #include "common/Error.h"
 
-#if KS_HAVE_KS_DICOM
 #include "dicom/ImageLoader.h"
-#endif
-#if KS_HAVE_KS_PHANTOM
 #include "phantom/DemoStudy.h"
-#endif
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -54,36 +50,18 @@ LoadFunctions LoadFunctions::defaults()
 {
     LoadFunctions f;
     f.scan = [](const std::string& path, ks::Progress& progress) -> ks::dicom::StudyTree {
-#if KS_HAVE_KS_DICOM
         // Never a project database: reading it would drop the open store's SQLite locks.
         ks::annotation::ProjectFiles::refuseDatabaseFile(path, "The file");
         return ks::dicom::StudyScanner::scan(path, progress);
-#else
-        (void)path; (void)progress;
-        throw ks::Error("This build has no DICOM support", "Rebuild KidneyScope with the ks_dicom library",
-                        ks::Error::Kind::Unsupported);
-#endif
     };
     f.load = [](const std::string& path, ks::Progress& progress) -> ks::Image {
-#if KS_HAVE_KS_DICOM
         ks::annotation::ProjectFiles::refuseDatabaseFile(path, "The file");
         return ks::dicom::ImageLoader::load(path, progress);
-#else
-        (void)path; (void)progress;
-        throw ks::Error("This build has no DICOM support", "Rebuild KidneyScope with the ks_dicom library",
-                        ks::Error::Kind::Unsupported);
-#endif
     };
     f.ensureDemo = [](const std::string& folder, ks::Progress& progress) -> std::string {
-#if KS_HAVE_KS_PHANTOM
         // The study plus its annotation project holding the ground truth (never replaced).
         const std::string project = ks::phantom::DemoStudy::ensureProject(folder, progress);
         return std::filesystem::path(project).parent_path().string();
-#else
-        (void)folder; (void)progress;
-        throw ks::Error("This build cannot generate the demo study", "Rebuild KidneyScope with the ks_phantom library",
-                        ks::Error::Kind::Unsupported);
-#endif
     };
     return f;
 }

@@ -94,8 +94,7 @@ void TrainController::run(TrainRequest request)
         fs::create_directories(models);
         const std::string stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss")).toStdString();
         temporary = models / (".training-" + stamp);
-        // The CLI's provenance (images by sha256 only: no file path, UID or patient data, issue 11
-        // item 12), plus what the GUI adds about the split and where the data came from.
+        // The CLI's provenance (images by sha256 only: no file path, UID or patient data), plus what the GUI adds about the split and where the data came from.
         const std::string splitText = request.trainFraction < 1.0
                                           ? "by patient, train fraction " + std::to_string(request.trainFraction)
                                           : "all frames train";

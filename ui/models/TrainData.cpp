@@ -3,9 +3,7 @@
 #include "annotation/ProjectStore.h"
 #include "common/Error.h"
 
-#ifdef KS_HAVE_KS_DICOM
 #include "dicom/ImageLoader.h"
-#endif
 
 #include <map>
 
@@ -52,7 +50,6 @@ std::vector<detect::AnnotatedFrame> TrainData::fromProject(const std::string& pr
         progress.step(double(i++) / truth.size(), "Reading " + (record ? record->path : std::string("image")));
         if (!record)
             continue;
-#ifdef KS_HAVE_KS_DICOM
         const Image image = dicom::ImageLoader::load(record->path);
         detect::AnnotatedFrame f;
         f.name = record->path + (image.frameCount() > 1 ? "#" + std::to_string(record->frame) : std::string());
@@ -67,9 +64,6 @@ std::vector<detect::AnnotatedFrame> TrainData::fromProject(const std::string& pr
         }
         f.truth = roi.box;
         frames.push_back(std::move(f));
-#else
-        throw Error("This build cannot read image files (no DICOM library).", "Build with ks_dicom.");
-#endif
     }
     progress.step(1.0, "Images read");
     return frames;

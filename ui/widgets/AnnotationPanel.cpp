@@ -50,7 +50,7 @@ AnnotationPanel::AnnotationPanel(AnnotationController* controller, AnnotationSet
     addButton->setDefaultAction(m_addToProject);
     addButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
 
-    // Takes keys only when clicked into; the author changes only on Enter (issue 11 item 8).
+    // Takes keys only when clicked into; the author changes only on Enter.
     m_authorEdit->setCommitted(session->author());
     m_authorEdit->setKeyTarget(m_controller->view());
     m_warning->setWordWrap(true);

@@ -1,7 +1,7 @@
 #pragma once
 /// \file AuthorField.h
 /// The Author line edit of the annotation dock, made so that it never takes keys the user did
-/// not mean for it (issue 11 item 8: after closing the Evaluation window the focus landed here
+/// not mean for it (after closing the Evaluation window the focus landed here
 /// and D, meant as Detect, made the author "rootd"):
 ///  - it takes the focus only when clicked (Qt::ClickFocus: not by Tab, not by window activation);
 ///  - until the user clicked into it, a focus it got by itself hands every key to `keyTarget`

@@ -3,7 +3,7 @@
 /// Gives the keyboard focus back to a widget (the image view) when a secondary window or dialog
 /// is hidden or closed, so that the main window's single-key shortcuts (D, B, O, S, …) reach the
 /// view again instead of whatever input field Qt would otherwise pick when the main window is
-/// activated (issue 11 item 8: closing the Evaluation window made D type into the Author field).
+/// activated (closing the Evaluation window used to make D type into the Author field).
 
 #include <QObject>
 #include <QPointer>

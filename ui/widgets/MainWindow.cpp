@@ -11,13 +11,11 @@
 #include "widgets/ImageView.h"
 #include "widgets/StudyBrowser.h"
 #include "widgets/TagPanel.h"
-#ifdef KS_HAVE_INTERPRET_UI
 #include "models/InterpretController.h"
 #include "widgets/DetectionPanel.h"
 #include "widgets/ReportDialog.h"
 #include "widgets/ResponseViewer.h"
 #include "widgets/WeightChangeView.h"
-#endif
 
 #include <QActionGroup>
 #include <QApplication>
@@ -162,7 +160,6 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createNetworkMenu()
 {
-#ifdef KS_HAVE_INTERPRET_UI
     m_interpret = new InterpretController(this);
     QMenu* network = menuBar()->addMenu(tr("&Network"));
     network->addAction(tr("&Response Viewer…"), this, &MainWindow::showResponseViewer);
@@ -193,12 +190,10 @@ void MainWindow::createNetworkMenu()
     };
     connect(this, &MainWindow::imageShown, this, follow);
     connect(m_view, &ImageView::frameChanged, this, follow);
-#endif
 }
 
 void MainWindow::showResponseViewer()
 {
-#ifdef KS_HAVE_INTERPRET_UI
     if (!m_responses) {
         m_responses = new ResponseViewer(m_interpret, this);
         m_responses->setWindowFlag(Qt::Window);
@@ -220,7 +215,6 @@ void MainWindow::showResponseViewer()
         m_responses->setImage(m_view->image().gray8(m_view->frame()));
     m_responses->show();
     m_responses->raise();
-#endif
 }
 
 QString MainWindow::demoFolder()

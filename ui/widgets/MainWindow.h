@@ -100,7 +100,7 @@ private:
     void onInstanceSelected(const QString& path, bool hasImage, const QString& objectKind);
     void onCursorMoved(QPointF imagePos);
     void updateWindowLabel();
-    /// Network menu: response viewer, weight-change view, Write report… (issue 7).
+    /// Network menu: response viewer, weight-change view, Write report….
     void createNetworkMenu();
 
     std::unique_ptr<Settings> m_settings;

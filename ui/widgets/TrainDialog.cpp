@@ -1,7 +1,6 @@
 #include "TrainDialog.h"
 
 #include "common/Error.h"
-#include "detect/CnnBackend.h"
 #include "detect/TargetPreset.h"
 #include "models/DetectionResult.h"
 #include "models/DetectionWorker.h"
@@ -91,13 +90,10 @@ TrainDialog::TrainDialog(TrainController* controller, const QString& projectFold
     auto* model = new QGroupBox(tr("Methods and backbone"), this);
     auto* modelForm = new QFormLayout(model);
     auto* methodRow = new QHBoxLayout;
-    const bool cnn = detect::CnnBackend::available();
     for (auto m : allMethods()) {
         auto* check = new QCheckBox(methodLabel(m), model);
-        // The paper's best method by default (with the two rows it combines), Haar alone without a CNN.
-        check->setChecked(m == detect::Method::Haar
-                          || (cnn && (m == detect::Method::FA || m == detect::Method::Hybrid)));
-        check->setEnabled(!detect::needsCnn(m) || cnn);
+        // The paper's best method by default, with the two rows it combines.
+        check->setChecked(m == detect::Method::Haar || m == detect::Method::FA || m == detect::Method::Hybrid);
         methodRow->addWidget(check);
         m_methods.emplace_back(m, check);
     }

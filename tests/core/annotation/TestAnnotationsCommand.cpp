@@ -133,7 +133,7 @@ private Q_SLOTS:
 
     void exportNeverWritesIntoAProjectNorOverwrites()
     {
-        // Issue 11 item 5: `export --out P/project.sqlite` exited 0 and the project was gone.
+        // `export --out P/project.sqlite` exited 0 and the project was gone.
         const fs::path dir = scratch("cli-export-guard");
         const std::string project = (dir / "proj").string();
         Result r = run({"import", "--project", project, "--quiet", "--no-headers", kTrainJson});
@@ -166,7 +166,7 @@ private Q_SLOTS:
 
     void changedRowIsReportedNotListed()
     {
-        // Issue 11 item 6: a box changed behind the store's back was listed as if drawn so.
+        // A box changed behind the store's back was listed as if drawn so.
         const fs::path dir = scratch("cli-tampered");
         const std::string project = (dir / "proj").string();
         Result r = run({"import", "--project", project, "--quiet", "--no-headers", kTrainJson});

@@ -77,7 +77,7 @@ private Q_SLOTS:
 
     void fileNamesStayInsideTheImageFolder()
     {
-        // Issue 11 item 11: "../" and absolute file names were followed (/etc/shadow was hashed).
+        // "../" and absolute file names were followed (/etc/shadow was hashed).
         const fs::path dir = scratch("coco-confined");
         fs::create_directories(dir / "study/sub");
         writeText(dir / "outside.dcm", "not ours");

@@ -1,4 +1,4 @@
-// The crash test of issue 4: a child process edits a project in a loop and is killed with
+// The crash test: a child process edits a project in a loop and is killed with
 // SIGKILL at random moments (60 times). After each kill the project opens, passes
 // PRAGMA integrity_check, and holds every edit the child reported as committed; only the one
 // edit in flight at the kill may be in the database without having been reported.

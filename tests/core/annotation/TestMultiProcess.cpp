@@ -1,4 +1,4 @@
-// Several processes on one project (issue 11, items 1 and 7): a second store in the same
+// Several processes on one project: a second store in the same
 // process and another process opening and closing the project must not cost the first store
 // its write-ahead log (a non-SQLite open/close of the database drops the process's POSIX
 // locks; the other process then deletes the -wal/-shm and later edits vanish); and two imports

@@ -279,7 +279,7 @@ private Q_SLOTS:
 
     void defaultExportsCarryNoIdentifiersAndValidUtf8()
     {
-        // Issue 11 items 12 and 13: no patient data, SOP Instance UIDs or absolute paths in a
+        // No patient data, SOP Instance UIDs or absolute paths in a
         // default export of a project built from DICOMs with patient data; Latin-1 text that
         // reached the store undecoded is written as valid UTF-8.
         const fs::path dir = scratch("exchange-privacy");

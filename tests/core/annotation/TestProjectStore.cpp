@@ -292,7 +292,7 @@ private Q_SLOTS:
 
     void modelMadeRoisCarryTheModelAndStayOutOfAgreement()
     {
-        // Issue 11 item 4: from-model ROIs got the user's name, and agreement compared readers
+        // From-model ROIs got the user's name, and agreement compared readers
         // against the model.
         Fixture fx("store-model-author");
         ProjectStore store(fx.project());

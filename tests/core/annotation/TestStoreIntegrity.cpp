@@ -1,4 +1,4 @@
-// Integrity of a project (issue 11, item 6): byte flips in the pages that hold ROIs are all
+// Integrity of a project: byte flips in the pages that hold ROIs are all
 // reported as damage (never shown as a changed box), an emptied, header-less or missing
 // database in a project folder is damage (never a new empty project), and the damage message
 // names the newest automatic backup, which restores the project.

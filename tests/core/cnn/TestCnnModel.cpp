@@ -298,7 +298,7 @@ void TestCnnModel::layerAccessForInterpretation()
 
 void TestCnnModel::weightsFilesRunNoCode()
 {
-    // Issue 11, item 9: the weights file is TorchScript whose loading runs code. The control
+    // The weights file is TorchScript whose loading runs code. The control
     // shows that torch::jit::load does run it; CnnModel::load refuses it and nothing runs.
     untrusted::watchMaliciousCode();
     const std::string path = tmpDir() + "/payload.net";

@@ -1,4 +1,4 @@
-// `kidneyscope-cli info` on untrusted input (issue 11 items 13 and 14): --json always parses
+// `kidneyscope-cli info` on untrusted input: --json always parses
 // (Latin-1 and invalid bytes included), and the exit status says whether the input was readable.
 #include "../dicom/RawDicom.h"
 

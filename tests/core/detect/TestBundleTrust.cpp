@@ -1,4 +1,4 @@
-// Model bundles from strangers (issue 11, item 9): loading one never runs code from it, and a
+// Model bundles from strangers: loading one never runs code from it, and a
 // manifest or file that was changed, emptied, pointed elsewhere or blown up is refused before
 // anything large is read.
 

@@ -7,9 +7,7 @@
 #include "detect/ScaleAugmentation.h"
 #include "detect/Detector.h"
 #include "detect/DetectorTrainer.h"
-#ifdef KS_DETECT_HAS_DATASET
 #include "detect/Dataset.h"
-#endif
 #include "detect/GbmClassifier.h"
 #include "detect/HaarFeatures.h"
 #include "detect/Labeler.h"
@@ -473,7 +471,7 @@ private Q_SLOTS:
 
     void degenerateOrOutsideTruthIsRefused()
     {
-        // Issue 11, item 14: a 0.0001 px box made training allocate without bound; boxes outside
+        // A 0.0001 px box made training allocate without bound; boxes outside
         // the image were accepted. Each is refused, naming the image.
         TrainConfig c;
         c.preset = TargetPreset::load("kidney", {KS_SOURCE_DIR "/resources/presets"});
@@ -505,7 +503,6 @@ private Q_SLOTS:
         Labeler::checkTruth(Box{5, 5, 2, 2}, 240, 180, "small");
     }
 
-#ifdef KS_DETECT_HAS_DATASET
     void cocoBoxOutsideTheImageIsRefused()
     {
         const char* env = std::getenv("KS_TEST_TMP");
@@ -530,7 +527,6 @@ private Q_SLOTS:
         write("[10, 10, 50, 40]");
         QCOMPARE(Dataset::loadCoco((dir / "c.json").string(), true).size(), size_t(1));
     }
-#endif
 
     void presetFilesAreBounded()
     {

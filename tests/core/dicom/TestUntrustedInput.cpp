@@ -1,4 +1,4 @@
-// Issue 11, untrusted image input: decompression bombs refused from the header before anything is
+// Untrusted image input: decompression bombs refused from the header before anything is
 // allocated, truncated pixel data refused instead of padded, DICOM text as UTF-8, FIFOs and
 // devices never opened, DICOMDIR references and scanned links confined to their folder.
 // Every hostile file is generated here, byte by byte (RawDicom).
@@ -423,7 +423,7 @@ private Q_SLOTS:
         fs::create_symlink(dir + "/SECRET/ABCDEFG", study + "/77654033/CR3/6278");
 
         // And one at a project database beside it (a DICOM file by content, to tempt a reader):
-        // opening it would drop the SQLite locks of a store open in this process (issue 11 item 1).
+        // opening it would drop the SQLite locks of a store open in this process.
         fs::copy_file(shared("us/US1_UNCR.dcm"), study + "/project.sqlite");
         patchFile(dicomdir, "77654033\\CT2\\17106", "project.sqlite    ");
 

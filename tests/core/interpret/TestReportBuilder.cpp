@@ -138,7 +138,7 @@ private Q_SLOTS:
 
     void noPatientDataInBundleOrReport()
     {
-        // Issue 11, item 12: training DICOM files carry a patient name, ID and birth date (and the
+        // Training DICOM files carry a patient name, ID and birth date (and the
         // COCO file the patient ID, as a project export writes it). Neither the bundle nor the
         // report may contain them.
         const std::vector<std::string> secrets{"DOE^JOHN", "PID12345", "19700101"};

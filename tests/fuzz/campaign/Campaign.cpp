@@ -1,4 +1,4 @@
-// fuzz_campaign: issue 11's mutation campaign. 1,500 deterministic mutants of the shared DICOM
+// fuzz_campaign: the mutation campaign. 1,500 deterministic mutants of the shared DICOM
 // files (`kidneyscope-cli info FILE`; DICOMDIR mutants beside their referenced files) and 500 of
 // COCO files (`annotations import`) and model manifests (`detect --model`), each in its own
 // process with a 10 s limit and its peak RSS measured. Most run the CLI's code in a forked child

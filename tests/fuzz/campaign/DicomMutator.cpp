@@ -253,7 +253,7 @@ std::string geometry(Bytes& b, Rng& r)
     }
     const uint16_t v = r.pick(sizes);
     wr16(b, valueOffset(e), e.bigEndian, v);
-    if (which == 3)   // both: the decompression bomb of issue 11
+    if (which == 3)   // both: a decompression bomb
         for (const Element& c : find(b, 0x0028, 0x0011))
             wr16(b, valueOffset(c), c.bigEndian, v);
     return std::string(which == 0 ? "rows" : which == 1 ? "columns" : "rows+columns") + "=" + std::to_string(v);

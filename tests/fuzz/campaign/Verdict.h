@@ -1,6 +1,6 @@
 #pragma once
 /// \file Verdict.h
-/// Judges one CLI run on a mutant against issue 11's bar: no crash (signal), no hang (killed at
+/// Judges one CLI run on a mutant against the trust bar: no crash (signal), no hang (killed at
 /// the time limit), peak RSS under the limit, and either exit 0 with a real result or a non-zero
 /// exit with a human message on stderr (not "terminate called", not a raw library exception,
 /// not "unexpected error"). Stateless; thread-safe.

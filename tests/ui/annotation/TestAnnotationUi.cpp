@@ -571,7 +571,7 @@ void TestAnnotationUi::fullDiskLosesNothing()
     QCOMPARE(committed().size(), rois.size() + 1);
 }
 
-/// Issue 11 item 2: a click without a drag changes nothing, and moving a rotated ROI keeps its
+/// A click without a drag changes nothing, and moving a rotated ROI keeps its
 /// stored axis-aligned box (imported ground truth boxes the organ tighter than its rectangle).
 void TestAnnotationUi::clickOnRotatedRoiChangesNothing()
 {
@@ -657,7 +657,7 @@ QString writePng(const QString& file, int shift)
 }
 } // namespace
 
-/// Issue 11 item 3: viewing a file while a project is open does not register it; "Add to
+/// Viewing a file while a project is open does not register it; "Add to
 /// Project" does, and so does drawing a ROI on it (that frame only).
 void TestAnnotationUi::openingAFileDoesNotAddIt()
 {
@@ -712,7 +712,7 @@ void TestAnnotationUi::openingAFileDoesNotAddIt()
     QVERIFY(window.lastMessage().contains(QStringLiteral("to the project")));
 }
 
-/// Issue 11 item 8: after the Evaluation window closes, D is Detect again and does not type
+/// After the Evaluation window closes, D is Detect again and does not type
 /// into the Author field.
 void TestAnnotationUi::closingAWindowGivesKeysBackToTheView()
 {

@@ -1,4 +1,4 @@
-// Issue 11, "Done means": with the GUI's store open (an AnnotationSession in its own process,
+// With the GUI's store open (an AnnotationSession in its own process,
 // ks_gui_store_helper), other processes – the real `kidneyscope-cli annotations list/import/
 // verify` and the crash test's editor – list and edit the same project, and every edit of both
 // is there after kill -9 of either. The GUI also reopens the project in-process the way the

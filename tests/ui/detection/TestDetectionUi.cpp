@@ -20,7 +20,6 @@
 #include "widgets/EvaluationView.h"
 #include "widgets/MainWindow.h"
 #include "widgets/TrainDialog.h"
-#include "detect/CnnBackend.h"
 
 #include <QListWidget>
 #include <QTableWidget>
@@ -149,7 +148,7 @@ private Q_SLOTS:
         QVERIFY(r->panel->resultText().contains(QStringLiteral("Dice %1").arg(*dice, 0, 'f', 3)));
     }
 
-    /// Issue 6's acceptance case on the kidney phantom: a Haar model trained in the test on a few
+    /// The acceptance case on the kidney phantom: a Haar model trained in the test on a few
     /// phantom images (easy preset, 400×300) detects the kidney on an unseen one through the GUI.
     void detectOnPhantomImageHasDiceAboveThreshold()
     {
@@ -276,7 +275,7 @@ private Q_SLOTS:
         QVERIFY(r->panel->result()); // adding the frame did not drop the detection on screen
         QCOMPARE(rois.front().source, annotation::Source::FromModel);
         QCOMPARE(rois.front().box, r->panel->result()->find(Method::Haar)->detection.box);
-        // the model is the author; the reader who accepted it is in the audit log (issue 11 item 4)
+        // the model is the author; the reader who accepted it is in the audit log
         const QString author = QString::fromStdString(rois.front().author);
         QVERIFY2(author.startsWith(QStringLiteral("model:")) && author.contains(QFileInfo(m_bundle).fileName()), qPrintable(author));
         QVERIFY(rois.front().author != session.author().toStdString());
@@ -331,7 +330,7 @@ private Q_SLOTS:
         QCOMPARE((*validation)[0].patientId, (*validation)[1].patientId);
         QCOMPARE(QDir(models).entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden).size(), 1);
         QVERIFY(!detect::ModelBundle::load(bundle.toStdString()).detector.methods().empty());
-        // issue 11 item 12: the GUI's bundle names no patient, no file and no absolute path; the
+        // The GUI's bundle names no patient, no file and no absolute path; the
         // validation split is kept by sha256
         QFile manifest(bundle + "/manifest.json");
         QVERIFY(manifest.open(QIODevice::ReadOnly));
@@ -412,12 +411,9 @@ private Q_SLOTS:
         QCOMPARE(request.config.gbm.maxDepth, paper.gbm.maxDepth);
         QCOMPARE(request.config.cnn.epochs, paper.cnn.epochs);
         QCOMPARE(request.trainFraction, 0.8);
-        // The default is the paper's best: the hybrid (with its Haar and FA rows) where the build has a CNN.
-        if (detect::CnnBackend::available())
-            QCOMPARE(request.config.methods,
-                     (std::vector<detect::Method>{detect::Method::Haar, detect::Method::FA, detect::Method::Hybrid}));
-        else
-            QCOMPARE(request.config.methods, std::vector<detect::Method>{detect::Method::Haar});
+        // The default is the paper's best: the hybrid (with its Haar and FA rows).
+        QCOMPARE(request.config.methods,
+                 (std::vector<detect::Method>{detect::Method::Haar, detect::Method::FA, detect::Method::Hybrid}));
         QVERIFY(request.modelsFolder.endsWith(QStringLiteral("/models")));
     }
 
@@ -492,7 +488,7 @@ private Q_SLOTS:
                 QVERIFY(session.addCurrentFrame());
             }
             // an added frame without any organ (flat grey): the model finds no positive candidate, and
-            // batch detection must not store a "kidney" there (issue 11 item 3)
+            // batch detection must not store a "kidney" there
             {
                 const auto scene = detect::test::syntheticScene(603);
                 const cv::Mat flat(scene.gray.size(), CV_8UC1, cv::Scalar(90));
@@ -525,7 +521,7 @@ private Q_SLOTS:
         annotation::ProjectStore store(project.toStdString(), false);
         const auto rois = store.annotations();
         QCOMPARE(rois.size(), size_t(3));
-        // the model is their author, not the user running the batch (issue 11 item 4)
+        // the model is their author, not the user running the batch
         const QString bundleName = QFileInfo(m_bundle).fileName();
         for (const auto& a : rois) {
             QCOMPARE(a.source, annotation::Source::FromModel);
@@ -542,7 +538,7 @@ private Q_SLOTS:
         QCOMPARE(store.annotations().size(), size_t(3));
     }
 
-    /// Issue 11 item 5 in the GUI: the evaluation CSV/PNG, batch CSV and report saved over
+    /// The evaluation CSV/PNG, batch CSV and report saved over
     /// project.sqlite (or into the project folder) destroyed the project; now refused, nothing written.
     void exportsNeverWriteIntoAProject()
     {

@@ -403,7 +403,7 @@ private Q_SLOTS:
         QVERIFY2(bytes.size() > 2000, qPrintable(QString::number(bytes.size())));
         QVERIFY(dialog.statusText().contains(QStringLiteral("report.pdf")));
 
-        // Issue 11 item 5: a report saved into a project folder is refused before any work.
+        // A report saved into a project folder is refused before any work.
         const QString project = tmpDir("report_project");
         { annotation::ProjectStore store(project.toStdString(), true); }
         dialog.setOutput(project + QStringLiteral("/project.sqlite"));
@@ -413,7 +413,7 @@ private Q_SLOTS:
         annotation::ProjectStore reopened(project.toStdString(), false);
         reopened.verifyIntegrity();
 
-        // Issue 11 item 9: the viewer reads a bundle's networks only through ModelBundle::load's
+        // The viewer reads a bundle's networks only through ModelBundle::load's
         // checks. A manifest edited to point a network outside the bundle, not re-signed, is refused
         // by its checksum before anything is read.
         const QString tampered = tmpDir("tampered_bundle");

@@ -440,7 +440,6 @@ void TestUiModels::loaderCancel()
 
 void TestUiModels::loaderRealDicom()
 {
-#if KS_TEST_WITH_DICOM
     const QString us = QStringLiteral(KS_SHARED_DIR "/dicom/us");
     if (!QDir(us).exists())
         QSKIP("shared DICOM data not present");
@@ -467,9 +466,6 @@ void TestUiModels::loaderRealDicom()
     model.setStudyTree(scanned.front().at(1).value<ks::dicom::StudyTree>());
     QVERIFY2(model.instanceCount() >= 9, qPrintable(QString::number(model.instanceCount())));
     QVERIFY(model.firstImageInstance().isValid());
-#else
-    QSKIP("built without ks_dicom");
-#endif
 }
 
 QTEST_GUILESS_MAIN(TestUiModels)

@@ -503,7 +503,6 @@ void TestUiWidgets::mainWindowDropAndRecent()
 
 void TestUiWidgets::mainWindowRealDicom()
 {
-#if KS_TEST_WITH_DICOM
     const QString us = QStringLiteral(KS_SHARED_DIR "/dicom/us");
     if (!QDir(us).exists())
         QSKIP("shared DICOM data not present");
@@ -540,9 +539,6 @@ void TestUiWidgets::mainWindowRealDicom()
     QVERIFY(!window.imageView()->hasImage());
     QVERIFY(window.imageView()->message().contains(QStringLiteral("JPEG 2000")));
     QCOMPARE(shown.size(), 2);
-#else
-    QSKIP("built without ks_dicom");
-#endif
 }
 
 QTEST_MAIN(TestUiWidgets)
