@@ -1,5 +1,7 @@
 #include "CnnBackend.h"
 
+#include "ScaleAugmentation.h"
+
 #include "common/Sha256.h"
 
 #include "cnn/CnnFeatureExtractor.h"
@@ -69,8 +71,7 @@ std::unique_ptr<FeatureExtractor> CnnBackend::train(const std::string& mode, con
         std::vector<cnn::LabelledPatch> patches;
         for (size_t i = 0; i < frames.size() && i < labels.size(); ++i)
             for (const auto& l : labels[i])
-                patches.push_back(cnn::LabelledPatch{frames[i].gray, l.box, l.label,
-                                                     frames[i].scaledFrom >= 0 ? frames[i].scaledFrom : static_cast<int>(i)});
+                patches.push_back(cnn::LabelledPatch{frames[i].gray, l.box, l.label, ScaleAugmentation::source(frames, i)});
         cnn::FineTuneOptions o;
         o.mode = adaptation;
         o.learningRate = config.learningRate;

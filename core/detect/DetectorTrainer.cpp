@@ -47,11 +47,10 @@ std::vector<std::string> DetectorTrainer::featureSetsFor(const std::vector<Metho
 Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& given, const TrainConfig& config,
                                 TrainReport* report, Progress& progress)
 {
-    const std::vector<AnnotatedFrame>& frames = given; // the originals, until augmentation below
-    if (frames.empty())
+    if (given.empty())
         throw Error("The training set is empty", "Give a COCO file with annotated images");
     std::vector<SizedBox> boxes;
-    for (const auto& f : frames) {
+    for (const auto& f : given) {
         if (!f.truth || f.truth->isEmpty())
             throw Error("Training image '" + f.name + "' has no annotation", "Annotate it or leave it out of the training set");
         if (f.gray.empty() || f.gray.type() != CV_8UC1)
@@ -73,14 +72,8 @@ Detector DetectorTrainer::train(const std::vector<AnnotatedFrame>& given, const 
     const std::vector<AnnotatedFrame> expanded =
         augment ? ScaleAugmentation::expand(given, ScaleAugmentation::defaultFactors()) : std::vector<AnnotatedFrame>{};
     rep.augmentedFrames = augment ? static_cast<int>(expanded.size() - given.size()) : 0;
-    return trainOn(augment ? expanded : given, given, std::move(detector), std::move(rep), config, report, progress);
-}
-
-Detector DetectorTrainer::trainOn(const std::vector<AnnotatedFrame>& frames, const std::vector<AnnotatedFrame>& given,
-                                  Detector detector, TrainReport rep, const TrainConfig& config, TrainReport* report,
-                                  Progress& progress)
-{
-    const auto sets = featureSetsFor(config.methods);
+    // Labels, classifiers and fine-tuning on `frames`; box regression and presence on `given`.
+    const std::vector<AnnotatedFrame>& frames = augment ? expanded : given;
 
     // Labels per frame.
     std::vector<std::vector<LabelledBox>> labels(frames.size());

@@ -75,13 +75,6 @@ public:
 
     /// The feature sets the methods need, in training order (haar first).
     static std::vector<std::string> featureSetsFor(const std::vector<Method>& methods);
-
-private:
-    /// train() after the size model: labels, classifiers and fine-tuning on `frames` (the given
-    /// ones, or with their scaled copies), regression and presence on `given`.
-    static Detector trainOn(const std::vector<AnnotatedFrame>& frames, const std::vector<AnnotatedFrame>& given,
-                            Detector detector, TrainReport rep, const TrainConfig& config, TrainReport* report,
-                            Progress& progress);
 };
 
 } // namespace ks::detect

@@ -41,7 +41,7 @@ std::vector<AnnotatedFrame> ScaleAugmentation::expand(const std::vector<Annotate
             char suffix[32];
             std::snprintf(suffix, sizeof suffix, "@x%.2f", f);
             c.name = a.name + suffix;
-            c.scaledFrom = a.scaledFrom >= 0 ? a.scaledFrom : static_cast<int>(i);
+            c.scaledFrom = source(frames, i);
             out.push_back(std::move(c));
         }
     }
